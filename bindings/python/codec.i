@@ -1,0 +1,1 @@
+/* codec.i: bindings of the codec module (written by that module) */

@@ -1,0 +1,1 @@
+/* generate.i: bindings of the generate module (written by that module) */

@@ -1,0 +1,1 @@
+/* match.i: bindings of the match module (written by that module) */

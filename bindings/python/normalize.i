@@ -1,0 +1,1 @@
+/* normalize.i: bindings of the normalize module (written by that module) */

@@ -1,0 +1,1 @@
+/* record.i: bindings of the record module (written by that module) */

@@ -1,0 +1,1 @@
+/* refdata.i: bindings of the refdata module (written by that module) */

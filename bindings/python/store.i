@@ -1,0 +1,1 @@
+/* store.i: bindings of the store module (written by that module) */

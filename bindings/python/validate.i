@@ -1,0 +1,1 @@
+/* validate.i: bindings of the validate module (written by that module) */

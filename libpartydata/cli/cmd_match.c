@@ -1,0 +1,6 @@
+/* cmd_match.c: commands of a module not yet built into this tree. */
+#include "cli.h"
+int pd_cli_dedup(int argc, char **argv) { (void)argc; fprintf(stderr, "partydata %s: not available in this build\n", argv[0]); return PD_EXIT_INTERNAL; }
+int pd_cli_merge(int argc, char **argv) { (void)argc; fprintf(stderr, "partydata %s: not available in this build\n", argv[0]); return PD_EXIT_INTERNAL; }
+int pd_cli_unmerge(int argc, char **argv) { (void)argc; fprintf(stderr, "partydata %s: not available in this build\n", argv[0]); return PD_EXIT_INTERNAL; }
+int pd_cli_org_merge(int argc, char **argv) { (void)argc; fprintf(stderr, "partydata %s: not available in this build\n", argv[0]); return PD_EXIT_INTERNAL; }

@@ -1,0 +1,229 @@
+/*
+ * record.h: the entities (member, organization, membership, event, residence link)
+ * as opaque handles, generic access by field path, copy, equality and diff.
+ *
+ * Every handle is one record of the schema in partydata.proto. A pd_record is any
+ * of them; the typed handles convert to and from pd_record without copying:
+ * pd_member_record(m) and pd_record_member(r) return the same object, borrowed.
+ *
+ * Field paths name fields by their .proto names: "full_name", "birth_date.year",
+ * "id_numbers[0].number", "events[2].decision.number". Values cross this API as
+ * text: integers in decimal, booleans "true"/"false", enums by their value name
+ * ("GENDER_NU") or its short form ("NU"), ids (bytes fields named id / *_id /
+ * *_ids) as UUID text, other bytes in base64.
+ */
+#ifndef PARTYDATA_RECORD_H
+#define PARTYDATA_RECORD_H
+
+#include "common.h"
+
+PD_BEGIN_DECL
+
+/** Which entity a record holds; the values are the Record envelope's field numbers. */
+typedef enum pd_kind {
+    PD_KIND_NONE = 0,
+    PD_KIND_MEMBER = 1,
+    PD_KIND_ORG = 2,
+    PD_KIND_MEMBERSHIP = 3,
+    PD_KIND_EVENT = 4,
+    PD_KIND_RESIDENCE_LINK = 5
+} pd_kind;
+
+/** Mirrors of the schema's enums (values equal the .proto numbers; tested). */
+typedef enum pd_gender { PD_GENDER_UNSPECIFIED = 0, PD_GENDER_NAM = 1, PD_GENDER_NU = 2 } pd_gender;
+
+typedef enum pd_status {
+    PD_STATUS_UNSPECIFIED = 0,
+    PD_STATUS_DU_BI = 1,
+    PD_STATUS_CHINH_THUC = 2,
+    PD_STATUS_XOA_TEN = 3,
+    PD_STATUS_KHAI_TRU = 4,
+    PD_STATUS_TU_TRAN = 5
+} pd_status;
+
+typedef enum pd_membership_kind {
+    PD_MEMBERSHIP_UNSPECIFIED = 0,
+    PD_MEMBERSHIP_CHINH_THUC = 1,
+    PD_MEMBERSHIP_TAM_THOI = 2
+} pd_membership_kind;
+
+typedef struct pd_record pd_record;
+typedef struct pd_member pd_member;
+typedef struct pd_org pd_org;
+typedef struct pd_membership pd_membership;
+typedef struct pd_event pd_event;
+typedef struct pd_residence_link pd_residence_link;
+
+/* ---- generic records ---------------------------------------------------- */
+
+/**
+ * Make an empty record of a kind, with a fresh version-7 id.
+ * @param[out] out  the record; free it with pd_record_free()
+ * @return 0, PD_EINVALID for an unknown kind, PD_ENOMEM
+ */
+PD_EXTERN(int) pd_record_new(pd_record **out, pd_kind kind);
+
+/** Free a record and everything in it. NULL is a no-op. */
+PD_EXTERN(void) pd_record_free(pd_record *r);
+
+/** @return the kind of r (PD_KIND_NONE for NULL) */
+PD_EXTERN(pd_kind) pd_record_kind(const pd_record *r);
+
+/** The kind's name: "member", "organization", "membership", "event", "residence_link". */
+PD_EXTERN(const char *) pd_kind_name(pd_kind kind);
+
+/**
+ * Deep copy, unknown fields included.
+ * @param[out] out  the copy; free it with pd_record_free()
+ * @return 0 or PD_ENOMEM
+ */
+PD_EXTERN(int) pd_record_dup(pd_record **out, const pd_record *r);
+
+/**
+ * Field-by-field equality (presence matters: unset differs from set to "").
+ * @return 1 if equal, 0 if not
+ */
+PD_EXTERN(int) pd_record_equal(const pd_record *a, const pd_record *b);
+
+/**
+ * The leaf field paths whose values differ between a and b (present in one only,
+ * or different), in schema order; repeated fields element by element
+ * ("events[1].type") and by count ("events[3]" when one side has more).
+ * @param[out] out  the paths; release with pd_strarray_dispose()
+ * @return 0, PD_EINVALID if the kinds differ, PD_ENOMEM
+ */
+PD_EXTERN(int) pd_record_diff(pd_strarray *out, const pd_record *a, const pd_record *b);
+
+/**
+ * Read a field as text.
+ * @param[out] out  the value; free it with pd_free()
+ * @return 0; PD_ENOTFOUND if the field is not set (or the index is past the end);
+ *         PD_EINVALID if the path does not name a scalar field of the schema
+ */
+PD_EXTERN(int) pd_record_get(char **out, const pd_record *r, const char *path);
+
+/**
+ * Set a field from text, making parent messages as needed; index == count appends
+ * to a repeated field.
+ * @return 0; PD_EINVALID for a bad path or a value that does not parse for the
+ *         field's type (the error names the path); PD_ENOMEM
+ */
+PD_EXTERN(int) pd_record_set(pd_record *r, const char *path, const char *value);
+
+/**
+ * Clear a field: unset a scalar, remove a message, empty a repeated field, or
+ * remove one element ("events[2]").
+ * @return 0 (also when already clear) or PD_EINVALID for a bad path
+ */
+PD_EXTERN(int) pd_record_clear(pd_record *r, const char *path);
+
+/** @return 1 if the field at path is set, 0 if not, PD_EINVALID for a bad path */
+PD_EXTERN(int) pd_record_has(const pd_record *r, const char *path);
+
+/**
+ * Number of elements of a repeated field.
+ * @return 0 or PD_EINVALID if path is not a repeated field
+ */
+PD_EXTERN(int) pd_record_count(size_t *out, const pd_record *r, const char *path);
+
+/**
+ * Every field path the schema allows below a kind, e.g. "birth_date.year" and
+ * "events[].decision.number" (repeated fields marked "[]"), in schema order.
+ * @param[out] out  release with pd_strarray_dispose()
+ */
+PD_EXTERN(int) pd_record_paths(pd_strarray *out, pd_kind kind);
+
+/** The record's id. @return 0, PD_ENOTFOUND if it has none */
+PD_EXTERN(int) pd_record_id(pd_uuid *out, const pd_record *r);
+
+/** Set the record's id. @return 0 or PD_ENOMEM */
+PD_EXTERN(int) pd_record_set_id(pd_record *r, const pd_uuid *id);
+
+/* ---- conversions (no copy: the same object, borrowed) --------------------- */
+
+/** @return r as a member, or NULL if r holds another kind */
+PD_EXTERN(pd_member *) pd_record_member(pd_record *r);
+PD_EXTERN(pd_org *) pd_record_org(pd_record *r);
+PD_EXTERN(pd_membership *) pd_record_membership(pd_record *r);
+PD_EXTERN(pd_event *) pd_record_event(pd_record *r);
+PD_EXTERN(pd_residence_link *) pd_record_residence_link(pd_record *r);
+/** @return the same object as a generic record (never NULL for non-NULL input) */
+PD_EXTERN(pd_record *) pd_member_record(pd_member *m);
+PD_EXTERN(pd_record *) pd_org_record(pd_org *o);
+PD_EXTERN(pd_record *) pd_membership_record(pd_membership *ms);
+PD_EXTERN(pd_record *) pd_event_record(pd_event *e);
+PD_EXTERN(pd_record *) pd_residence_link_record(pd_residence_link *l);
+
+/* ---- members ---------------------------------------------------------------- */
+
+/** New empty member with a fresh id. @param[out] out  free with pd_member_free() */
+PD_EXTERN(int) pd_member_new(pd_member **out);
+PD_EXTERN(void) pd_member_free(pd_member *m);
+PD_EXTERN(int) pd_member_dup(pd_member **out, const pd_member *m);
+/** @return 0 or PD_ENOTFOUND */
+PD_EXTERN(int) pd_member_id(pd_uuid *out, const pd_member *m);
+/** @return the name (borrowed) or NULL if unset */
+PD_EXTERN(const char *) pd_member_full_name(const pd_member *m);
+/** @param name  UTF-8, copied; NULL clears. @return 0, PD_EINVALID (not UTF-8), PD_ENOMEM */
+PD_EXTERN(int) pd_member_set_full_name(pd_member *m, const char *name);
+PD_EXTERN(pd_gender) pd_member_gender(const pd_member *m);
+PD_EXTERN(int) pd_member_set_gender(pd_member *m, pd_gender g);
+/** @return 0, or PD_ENOTFOUND if no birth date (out zeroed) */
+PD_EXTERN(int) pd_member_birth_date(pd_date *out, const pd_member *m);
+/** @param d  a partial date; NULL clears. @return 0 or PD_EINVALID (impossible date) */
+PD_EXTERN(int) pd_member_set_birth_date(pd_member *m, const pd_date *d);
+PD_EXTERN(pd_status) pd_member_status(const pd_member *m);
+PD_EXTERN(int) pd_member_set_status(pd_member *m, pd_status s);
+/** The first CCCD among id_numbers (borrowed) or NULL. */
+PD_EXTERN(const char *) pd_member_cccd(const pd_member *m);
+/** Set (or replace) the CCCD id number; NULL removes it. */
+PD_EXTERN(int) pd_member_set_cccd(pd_member *m, const char *cccd);
+PD_EXTERN(const char *) pd_member_party_card_no(const pd_member *m);
+PD_EXTERN(int) pd_member_set_party_card_no(pd_member *m, const char *no);
+/** Admission decision date (start of party age). */
+PD_EXTERN(int) pd_member_admission_decision_date(pd_date *out, const pd_member *m);
+PD_EXTERN(int) pd_member_set_admission_decision_date(pd_member *m, const pd_date *d);
+/** Admission ceremony date ("ngày vào Đảng"). */
+PD_EXTERN(int) pd_member_admission_date(pd_date *out, const pd_member *m);
+PD_EXTERN(int) pd_member_set_admission_date(pd_member *m, const pd_date *d);
+PD_EXTERN(int) pd_member_official_date(pd_date *out, const pd_member *m);
+PD_EXTERN(int) pd_member_set_official_date(pd_member *m, const pd_date *d);
+/** The cell of the open official membership. @return 0 or PD_ENOTFOUND */
+PD_EXTERN(int) pd_member_current_org_id(pd_uuid *out, const pd_member *m);
+PD_EXTERN(int) pd_member_set_current_org_id(pd_member *m, const pd_uuid *id);
+
+/* ---- organizations ------------------------------------------------------------ */
+
+PD_EXTERN(int) pd_org_new(pd_org **out);
+PD_EXTERN(void) pd_org_free(pd_org *o);
+PD_EXTERN(int) pd_org_dup(pd_org **out, const pd_org *o);
+PD_EXTERN(int) pd_org_id(pd_uuid *out, const pd_org *o);
+PD_EXTERN(const char *) pd_org_name(const pd_org *o);
+PD_EXTERN(int) pd_org_set_name(pd_org *o, const char *name);
+/** @return 0 or PD_ENOTFOUND (the Central Committee has no parent) */
+PD_EXTERN(int) pd_org_parent_id(pd_uuid *out, const pd_org *o);
+PD_EXTERN(int) pd_org_set_parent_id(pd_org *o, const pd_uuid *id);
+
+/* ---- memberships ------------------------------------------------------------------ */
+
+PD_EXTERN(int) pd_membership_new(pd_membership **out);
+PD_EXTERN(void) pd_membership_free(pd_membership *ms);
+PD_EXTERN(int) pd_membership_member_id(pd_uuid *out, const pd_membership *ms);
+PD_EXTERN(int) pd_membership_set_member_id(pd_membership *ms, const pd_uuid *id);
+PD_EXTERN(int) pd_membership_org_id(pd_uuid *out, const pd_membership *ms);
+PD_EXTERN(int) pd_membership_set_org_id(pd_membership *ms, const pd_uuid *id);
+PD_EXTERN(pd_membership_kind) pd_membership_kind_of(const pd_membership *ms);
+PD_EXTERN(int) pd_membership_set_kind(pd_membership *ms, pd_membership_kind k);
+
+/* ---- events ----------------------------------------------------------------------- */
+
+PD_EXTERN(int) pd_event_new(pd_event **out);
+PD_EXTERN(void) pd_event_free(pd_event *e);
+/** The event type's value name ("EVENT_TYPE_KET_NAP"), static, or NULL if unset. */
+PD_EXTERN(const char *) pd_event_type_name(const pd_event *e);
+/** @param name  "EVENT_TYPE_KET_NAP" or "KET_NAP". @return 0 or PD_EINVALID */
+PD_EXTERN(int) pd_event_set_type_name(pd_event *e, const char *name);
+
+PD_END_DECL
+
+#endif
