@@ -6,7 +6,7 @@
 
 #include "common.h"
 #include "errors.h"
-#include "version.h"
+#include "partydata/version.h"
 #include "id.h"
 #include "record.h"
 #include "finding.h"
