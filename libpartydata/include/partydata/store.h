@@ -90,7 +90,7 @@ PD_EXTERN(int) pd_store_close(pd_store *st);
 PD_EXTERN(int) pd_store_schema_version(int *out, pd_store *st);
 
 /** @return the store's revision (last write's number, 0 when empty) in *out */
-PD_EXTERN(int) pd_store_revision(int64_t *out, pd_store *st);
+PD_EXTERN(int) pd_store_current_revision(int64_t *out, pd_store *st);
 
 /**
  * The underlying `sqlite3 *` connection, borrowed, for read-only SQL by other modules
