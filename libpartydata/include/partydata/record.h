@@ -126,10 +126,34 @@ PD_EXTERN(int) pd_record_has(const pd_record *r, const char *path);
  */
 PD_EXTERN(int) pd_record_count(size_t *out, const pd_record *r, const char *path);
 
+/** What pd_record_field_type() returns: the type of the value at a path. */
+typedef enum pd_field_type {
+    PD_FIELD_MESSAGE = 1, /**< a sub-message (not a scalar: no get/set) */
+    PD_FIELD_STRING = 2,  /**< UTF-8 text */
+    PD_FIELD_INT = 3,     /**< integer, as decimal text */
+    PD_FIELD_BOOL = 4,    /**< "true" / "false" */
+    PD_FIELD_ENUM = 5,    /**< enum value name */
+    PD_FIELD_ID = 6,      /**< bytes holding a 16-byte id, as UUID text */
+    PD_FIELD_BYTES = 7,   /**< other bytes, as base64 */
+    PD_FIELD_REAL = 8,    /**< floating point (none in the schema today) */
+    PD_FIELD_REPEATED = 0x100 /**< flag: the path names a whole repeated field */
+} pd_field_type;
+
 /**
- * Every field path the schema allows below a kind, e.g. "birth_date.year" and
- * "events[].decision.number" (repeated fields marked "[]"), in schema order.
+ * The type of the field a path names in a kind's schema (the record's content does
+ * not matter): a pd_field_type, with PD_FIELD_REPEATED or'ed in when the path ends in
+ * a repeated field without an index ("aliases"; "aliases[0]" is the element).
+ * @return the type (> 0) or PD_EINVALID for an unknown kind or a bad path
+ */
+PD_EXTERN(int) pd_record_field_type(pd_kind kind, const char *path);
+
+/**
+ * Every leaf (scalar) field path the schema allows below a kind, e.g.
+ * "birth_date.year", "aliases[]" and "events[].decision.number" (repeated fields
+ * marked "[]"), in schema order (field numbers, depth first). Message fields are
+ * not listed themselves, only the scalars below them.
  * @param[out] out  release with pd_strarray_dispose()
+ * @return 0, PD_EINVALID for an unknown kind, PD_ENOMEM
  */
 PD_EXTERN(int) pd_record_paths(pd_strarray *out, pd_kind kind);
 
@@ -223,6 +247,12 @@ PD_EXTERN(void) pd_event_free(pd_event *e);
 PD_EXTERN(const char *) pd_event_type_name(const pd_event *e);
 /** @param name  "EVENT_TYPE_KET_NAP" or "KET_NAP". @return 0 or PD_EINVALID */
 PD_EXTERN(int) pd_event_set_type_name(pd_event *e, const char *name);
+
+/* ---- residence links ------------------------------------------------------------- */
+
+/** New empty residence link with a fresh id. @param[out] out  free with pd_residence_link_free() */
+PD_EXTERN(int) pd_residence_link_new(pd_residence_link **out);
+PD_EXTERN(void) pd_residence_link_free(pd_residence_link *l);
 
 PD_END_DECL
 
