@@ -29,11 +29,11 @@ PD_BEGIN_DECL
 
 /* ---- the rule catalogue ---------------------------------------------------- */
 
-/** What a rule looks at. */
+/** What a rule looks at (bits: a rule may check one record and a set). */
 typedef enum pd_rule_scope {
     PD_RULE_SCOPE_RECORD = 1, /**< one record (pd_validate_record) */
-    PD_RULE_SCOPE_SET = 2,    /**< many records (pd_validator_finish) */
-    PD_RULE_SCOPE_INPUT = 3   /**< the input itself (PD-R000: could not decode) */
+    PD_RULE_SCOPE_SET = 2,    /**< many records (pd_validator_add / pd_validator_finish) */
+    PD_RULE_SCOPE_INPUT = 4   /**< the input itself (PD-R000: could not decode) */
 } pd_rule_scope;
 
 /** One entry of the catalogue. Every pointer is static (never freed). */
@@ -47,7 +47,7 @@ typedef struct pd_rule {
     const char *source;     /**< legal source (document and article), or "library" */
     pd_date valid_from;     /**< first day in force; year 0 = always */
     pd_date valid_to;       /**< last day in force; year 0 = still in force */
-    pd_rule_scope scope;
+    unsigned int scope;     /**< pd_rule_scope bits */
 } pd_rule;
 
 /** @return the number of entries in the catalogue (every period of every rule) */
