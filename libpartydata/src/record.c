@@ -333,9 +333,15 @@ static const ProtobufCEnumValue *enum_by_text(const ProtobufCEnumDescriptor *ed,
 
 /* ---- text <-> values ------------------------------------------------------------- */
 
+/* fmt has one %s, the detail; the path goes in the error's field path */
+static int valid_utf8(const char *s);
+
 static int bad_value(const char *path, const char *fmt, const char *detail)
 {
-    int rc = pd_error__set(PD_EINVALID, fmt, detail, path);
+    /* the message shows the value only when it is short, printable UTF-8 */
+    if (strlen(detail) > 80 || !valid_utf8(detail))
+        detail = "...";
+    int rc = pd_error__set(PD_EINVALID, fmt, detail);
     pd_error__set_path(path);
     return rc;
 }
@@ -418,32 +424,32 @@ static int parse_value(value *v, const ProtobufCFieldDescriptor *f, const char *
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:
         if (parse_decimal(text, 1, &sv, NULL) || sv < INT32_MIN || sv > INT32_MAX)
-            return bad_value(path, "not a 32-bit integer: \"%s\" (%s)", text);
+            return bad_value(path, "not a 32-bit integer: \"%s\"", text);
         v->i32 = (int32_t)sv;
         return 0;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
     case PROTOBUF_C_TYPE_SFIXED64:
         if (parse_decimal(text, 1, &sv, NULL))
-            return bad_value(path, "not a 64-bit integer: \"%s\" (%s)", text);
+            return bad_value(path, "not a 64-bit integer: \"%s\"", text);
         v->i64 = (int64_t)sv;
         return 0;
     case PROTOBUF_C_TYPE_UINT32:
     case PROTOBUF_C_TYPE_FIXED32:
         if (parse_decimal(text, 0, NULL, &uv) || uv > UINT32_MAX)
-            return bad_value(path, "not an unsigned 32-bit integer: \"%s\" (%s)", text);
+            return bad_value(path, "not an unsigned 32-bit integer: \"%s\"", text);
         v->u32 = (uint32_t)uv;
         return 0;
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64:
         if (parse_decimal(text, 0, NULL, &uv))
-            return bad_value(path, "not an unsigned 64-bit integer: \"%s\" (%s)", text);
+            return bad_value(path, "not an unsigned 64-bit integer: \"%s\"", text);
         v->u64 = (uint64_t)uv;
         return 0;
     case PROTOBUF_C_TYPE_FLOAT:
     case PROTOBUF_C_TYPE_DOUBLE:
         if (parse_real(&v->d, text))
-            return bad_value(path, "not a number: \"%s\" (%s)", text);
+            return bad_value(path, "not a number: \"%s\"", text);
         if (f->type == PROTOBUF_C_TYPE_FLOAT)
             v->f = (float)v->d;
         return 0;
@@ -453,7 +459,7 @@ static int parse_value(value *v, const ProtobufCFieldDescriptor *f, const char *
         else if (strcmp(text, "false") == 0)
             v->b = 0;
         else
-            return bad_value(path, "not a boolean (true/false): \"%s\" (%s)", text);
+            return bad_value(path, "not a boolean (true/false): \"%s\"", text);
         return 0;
     case PROTOBUF_C_TYPE_ENUM: {
         const ProtobufCEnumValue *ev = enum_by_text(f->descriptor, text);
@@ -465,18 +471,18 @@ static int parse_value(value *v, const ProtobufCFieldDescriptor *f, const char *
             v->i32 = (int32_t)sv; /* a number outside the list survives (closed enums) */
             return 0;
         }
-        return bad_value(path, "not a value of the enum: \"%s\" (%s)", text);
+        return bad_value(path, "not a value of the enum: \"%s\"", text);
     }
     case PROTOBUF_C_TYPE_STRING:
         if (!valid_utf8(text))
-            return bad_value(path, "%sinvalid UTF-8 (%s)", "");
+            return bad_value(path, "%sinvalid UTF-8", "");
         v->s = pd__strdup(text);
         return v->s ? 0 : PD_ENOMEM;
     case PROTOBUF_C_TYPE_BYTES:
         if (is_id_field(f)) {
             pd_uuid u;
             if (pd_uuid_parse(&u, text) != 0)
-                return bad_value(path, "not a UUID: \"%s\" (%s)", text);
+                return bad_value(path, "not a UUID: \"%s\"", text);
             v->bin.data = malloc(16);
             if (!v->bin.data)
                 return pd_error__oom();
@@ -494,7 +500,7 @@ static int parse_value(value *v, const ProtobufCFieldDescriptor *f, const char *
                 end != text + tl) {
                 free(v->bin.data);
                 v->bin.data = NULL;
-                return bad_value(path, "not base64: \"%s\" (%s)", text);
+                return bad_value(path, "not base64: \"%s\"", text);
             }
             v->bin.len = bl;
             if (bl == 0) {
@@ -506,7 +512,7 @@ static int parse_value(value *v, const ProtobufCFieldDescriptor *f, const char *
     case PROTOBUF_C_TYPE_MESSAGE:
         break;
     }
-    return bad_value(path, "%snot a scalar field (%s)", "");
+    return bad_value(path, "%snot a scalar field", "");
 }
 
 /* Move a parsed value into a slot (whose old content was already freed). */
@@ -621,7 +627,7 @@ typedef struct loc {
 
 static int bad_path(const char *path, const char *fmt, const char *detail)
 {
-    int rc = pd_error__set(PD_EINVALID, fmt, detail, path ? path : "(null)");
+    int rc = pd_error__set(PD_EINVALID, fmt, detail);
     pd_error__set_path(path);
     return rc;
 }
@@ -637,18 +643,18 @@ static int resolve(loc *L, const ProtobufCMessageDescriptor *d, ProtobufCMessage
     memset(L, 0, sizeof *L);
     L->index = -1;
     if (!path || !*path)
-        return bad_path(path, "empty field path%s (%s)", "");
+        return bad_path(path, "empty field path%s", "");
     ProtobufCMessage *m = root;
     const char *s = path;
     for (int depth = 0;; depth++) {
         if (depth >= PD_PATH_MAX_DEPTH)
-            return bad_path(path, "field path too deep%s: %s", "");
+            return bad_path(path, "field path too deep%s", "");
         char name[PD_NAME_MAX];
         size_t n = 0;
         while (s[n] && s[n] != '.' && s[n] != '[')
             n++;
         if (n == 0 || n >= sizeof name)
-            return bad_path(path, "bad field name in path%s: %s", "");
+            return bad_path(path, "bad field name in path%s", "");
         memcpy(name, s, n);
         name[n] = '\0';
         s += n;
@@ -656,30 +662,30 @@ static int resolve(loc *L, const ProtobufCMessageDescriptor *d, ProtobufCMessage
         if (*s == '[') {
             s++;
             if (*s < '0' || *s > '9')
-                return bad_path(path, "bad index in path%s: %s", "");
+                return bad_path(path, "bad index in path%s", "");
             index = 0;
             while (*s >= '0' && *s <= '9') {
                 if (index > 100000000L)
-                    return bad_path(path, "index too large in path%s: %s", "");
+                    return bad_path(path, "index too large in path%s", "");
                 index = index * 10 + (*s++ - '0');
             }
             if (*s++ != ']')
-                return bad_path(path, "missing ] in path%s: %s", "");
+                return bad_path(path, "missing ] in path%s", "");
         }
         if (*s != '\0' && *s != '.')
-            return bad_path(path, "bad character in path%s: %s", "");
+            return bad_path(path, "bad character in path%s", "");
         int last = *s == '\0';
         if (!last && s[1] == '\0')
-            return bad_path(path, "path ends with a dot%s: %s", "");
+            return bad_path(path, "path ends with a dot%s", "");
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(d, name);
         if (!f) {
-            int rc = pd_error__set(PD_EINVALID, "no field \"%s\" in %s: %s", name,
-                                   d->short_name, path);
+            int rc = pd_error__set(PD_EINVALID, "no field \"%s\" in %s", name,
+                                   d->short_name);
             pd_error__set_path(path);
             return rc;
         }
         if (index >= 0 && !is_repeated(f))
-            return bad_path(path, "field \"%s\" is not repeated: %s", f->name);
+            return bad_path(path, "field \"%s\" is not repeated", f->name);
         if (last) {
             if (index >= 0 && (size_t)index > repeated_count(m, f))
                 L->beyond = 1;
@@ -689,9 +695,9 @@ static int resolve(loc *L, const ProtobufCMessageDescriptor *d, ProtobufCMessage
             return 0;
         }
         if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            return bad_path(path, "field \"%s\" has no sub-fields: %s", f->name);
+            return bad_path(path, "field \"%s\" has no sub-fields", f->name);
         if (is_repeated(f) && index < 0)
-            return bad_path(path, "repeated field \"%s\" needs an index: %s", f->name);
+            return bad_path(path, "repeated field \"%s\" needs an index", f->name);
         if (is_repeated(f)) {
             size_t cnt = repeated_count(m, f);
             if ((size_t)index < cnt) {
@@ -711,7 +717,7 @@ static int resolve(loc *L, const ProtobufCMessageDescriptor *d, ProtobufCMessage
                     *slot = nm;
                     m = nm;
                 } else if (create) {
-                    return bad_path(path, "index past the end of \"%s\": %s", f->name);
+                    return bad_path(path, "index past the end of \"%s\"", f->name);
                 } else {
                     m = NULL;
                 }
@@ -738,7 +744,7 @@ static int resolve(loc *L, const ProtobufCMessageDescriptor *d, ProtobufCMessage
 static int check_record(const pd_record *r, const char *path)
 {
     if (!r)
-        return bad_path(path, "%sno record (%s)", "");
+        return bad_path(path, "%sno record", "");
     return 0;
 }
 
@@ -756,9 +762,9 @@ int pd_record_get(char **out, const pd_record *r, const char *path)
     if (rc < 0)
         return rc;
     if (L.f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return bad_path(path, "field \"%s\" is a message, not a scalar: %s", L.f->name);
+        return bad_path(path, "field \"%s\" is a message, not a scalar", L.f->name);
     if (is_repeated(L.f) && L.index < 0)
-        return bad_path(path, "repeated field \"%s\" needs an index: %s", L.f->name);
+        return bad_path(path, "repeated field \"%s\" needs an index", L.f->name);
     const void *slot;
     if (is_repeated(L.f)) {
         if (!L.msg || (size_t)L.index >= repeated_count(L.msg, L.f))
@@ -771,7 +777,7 @@ int pd_record_get(char **out, const pd_record *r, const char *path)
     }
     return format_value(out, L.f, slot);
 notfound:
-    rc = pd_error__set(PD_ENOTFOUND, "field not set: %s", path);
+    rc = pd_error__set(PD_ENOTFOUND, "field not set");
     pd_error__set_path(path);
     return rc;
 }
@@ -787,13 +793,13 @@ int pd_record_set(pd_record *r, const char *path, const char *value_text)
         return rc;
     const ProtobufCFieldDescriptor *f = L.f;
     if (f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return bad_path(path, "field \"%s\" is a message, not a scalar: %s", f->name);
+        return bad_path(path, "field \"%s\" is a message, not a scalar", f->name);
     if (is_repeated(f) && L.index < 0)
-        return bad_path(path, "repeated field \"%s\" needs an index: %s", f->name);
+        return bad_path(path, "repeated field \"%s\" needs an index", f->name);
     if (L.beyond)
-        return bad_path(path, "%sindex past the end: %s", "");
+        return bad_path(path, "%sindex past the end", "");
     if (!value_text)
-        return bad_path(path, "%sNULL value (use clear): %s", "");
+        return bad_path(path, "%sNULL value (use clear)", "");
     value v;
     rc = parse_value(&v, f, value_text, path); /* before anything is made */
     if (rc < 0)
@@ -878,7 +884,7 @@ int pd_record_count(size_t *out, const pd_record *r, const char *path)
     if (rc < 0)
         return rc;
     if (!is_repeated(L.f) || L.index >= 0)
-        return bad_path(path, "%snot a repeated field: %s", "");
+        return bad_path(path, "%snot a repeated field", "");
     *out = repeated_count(L.msg, L.f);
     return 0;
 }
@@ -1430,7 +1436,7 @@ static int set_string(char **slot, const char *s, const char *path)
         return 0;
     }
     if (!valid_utf8(s))
-        return bad_value(path, "%sinvalid UTF-8 (%s)", "");
+        return bad_value(path, "%sinvalid UTF-8", "");
     char *d = pd__strdup(s);
     if (!d)
         return PD_ENOMEM;
@@ -1452,15 +1458,15 @@ static int check_date(const pd_date *d, const char *path)
     char buf[64];
     snprintf(buf, sizeof buf, "%d-%d-%d", d->year, d->month, d->day);
     if (d->year < 1 || d->year > 9999)
-        return bad_value(path, "year out of range 1..9999: %s (%s)", buf);
+        return bad_value(path, "year out of range 1..9999: %s", buf);
     if (d->month < 0 || d->month > 12)
-        return bad_value(path, "month out of range 1..12: %s (%s)", buf);
+        return bad_value(path, "month out of range 1..12: %s", buf);
     if (d->day < 0 || d->day > 31)
-        return bad_value(path, "day out of range 1..31: %s (%s)", buf);
+        return bad_value(path, "day out of range 1..31: %s", buf);
     if (d->day && !d->month)
-        return bad_value(path, "a day without a month: %s (%s)", buf);
+        return bad_value(path, "a day without a month: %s", buf);
     if (d->day && d->day > days_in_month(d->year, d->month))
-        return bad_value(path, "no such day in that month: %s (%s)", buf);
+        return bad_value(path, "no such day in that month: %s", buf);
     return 0;
 }
 
@@ -1470,7 +1476,7 @@ static int date_get(pd_date *out, const PdPb__Date *d, const char *path)
         return pd_error__set(PD_EINVALID, "out is NULL");
     memset(out, 0, sizeof *out);
     if (!d || !d->has_year) {
-        pd_error__set(PD_ENOTFOUND, "no date: %s", path);
+        pd_error__set(PD_ENOTFOUND, "no date");
         pd_error__set_path(path);
         return PD_ENOTFOUND;
     }
@@ -1547,7 +1553,7 @@ int pd_member_set_gender(pd_member *m, pd_gender g)
     if (!m)
         return pd_error__set(PD_EINVALID, "NULL member");
     if (!protobuf_c_enum_descriptor_get_value(&pd__pb__gender__descriptor, (int)g))
-        return bad_value("gender", "%sunknown gender (%s)", "");
+        return bad_value("gender", "%sunknown gender", "");
     MEMBER(m)->has_gender = g != PD_GENDER_UNSPECIFIED;
     MEMBER(m)->gender = (PdPb__Gender)g;
     return 0;
@@ -1572,7 +1578,7 @@ int pd_member_set_status(pd_member *m, pd_status s)
     if (!m)
         return pd_error__set(PD_EINVALID, "NULL member");
     if (!protobuf_c_enum_descriptor_get_value(&pd__pb__member_status__descriptor, (int)s))
-        return bad_value("status", "%sunknown member status (%s)", "");
+        return bad_value("status", "%sunknown member status", "");
     MEMBER(m)->has_status = s != PD_STATUS_UNSPECIFIED;
     MEMBER(m)->status = (PdPb__MemberStatus)s;
     return 0;
@@ -1612,7 +1618,7 @@ int pd_member_set_cccd(pd_member *m, const char *cccd)
         return 0;
     }
     if (!valid_utf8(cccd))
-        return bad_value("id_numbers", "%sinvalid UTF-8 (%s)", "");
+        return bad_value("id_numbers", "%sinvalid UTF-8", "");
     n = find_cccd(mm, NULL);
     if (n)
         return set_string(&n->number, cccd, "id_numbers");
@@ -1755,7 +1761,7 @@ int pd_membership_set_kind(pd_membership *ms, pd_membership_kind k)
     if (!ms)
         return pd_error__set(PD_EINVALID, "NULL membership");
     if (!protobuf_c_enum_descriptor_get_value(&pd__pb__membership_kind__descriptor, (int)k))
-        return bad_value("kind", "%sunknown membership kind (%s)", "");
+        return bad_value("kind", "%sunknown membership kind", "");
     PdPb__Membership *x = (PdPb__Membership *)ms;
     x->has_kind = k != PD_MEMBERSHIP_UNSPECIFIED;
     x->kind = (PdPb__MembershipKind)k;
@@ -1786,7 +1792,7 @@ int pd_event_set_type_name(pd_event *e, const char *name)
         return pd_error__set(PD_EINVALID, "NULL event or name");
     const ProtobufCEnumValue *v = enum_by_text(&pd__pb__event_type__descriptor, name);
     if (!v)
-        return bad_value("type", "unknown event type \"%s\" (%s)", name);
+        return bad_value("type", "unknown event type \"%s\"", name);
     PdPb__Event *x = (PdPb__Event *)e;
     x->has_type = 1;
     x->type = (PdPb__EventType)v->value;
