@@ -1,0 +1,1167 @@
+/*
+ * normalize.c: text cleaning, matching keys, dates, phones, identity numbers, place
+ * names, and the record normalizer that reports every change as a finding.
+ *
+ * Global state: one table of per-code-point facts for U+00C0..U+1EFF (lower-case
+ * letter without tone, tone digit, folded letter), computed once with utf8proc on
+ * first use under pthread_once and read-only afterwards.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "pd_internal.h"
+#include "partydata/normalize.h"
+#include "refdata_int.h"
+
+/* ---- buffers ------------------------------------------------------------------------ */
+
+void pd_nbuf_init(pd_nbuf *b)
+{
+    b->p = b->small;
+    b->len = 0;
+    b->cap = sizeof b->small;
+    b->small[0] = '\0';
+}
+
+void pd_nbuf_free(pd_nbuf *b)
+{
+    if (b->p != b->small)
+        free(b->p);
+    pd_nbuf_init(b);
+}
+
+int pd_nbuf_reserve(pd_nbuf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1, cap;
+    char *np;
+    if (need < b->len)
+        return pd_error__oom();
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap * 2;
+    while (cap < need)
+        cap *= 2;
+    if (b->p == b->small) {
+        np = malloc(cap);
+        if (np == NULL)
+            return pd_error__oom();
+        memcpy(np, b->small, b->len + 1);
+    } else {
+        np = realloc(b->p, cap);
+        if (np == NULL)
+            return pd_error__oom();
+    }
+    b->p = np;
+    b->cap = cap;
+    return 0;
+}
+
+int pd_nbuf_put(pd_nbuf *b, const char *s, size_t n)
+{
+    if (pd_nbuf_reserve(b, n) != 0)
+        return PD_ENOMEM;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+int pd_nbuf_putcp(pd_nbuf *b, int32_t cp)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
+    return pd_nbuf_put(b, (const char *)tmp, (size_t)n);
+}
+
+static int nbuf_putc(pd_nbuf *b, char c)
+{
+    if (b->len + 2 > b->cap && pd_nbuf_reserve(b, 1) != 0)
+        return PD_ENOMEM;
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+char *pd_nbuf_steal(pd_nbuf *b)
+{
+    char *r;
+    if (b->p != b->small) {
+        r = b->p;
+        pd_nbuf_init(b);
+        return r;
+    }
+    r = malloc(b->len + 1);
+    if (r == NULL) {
+        pd_error__oom();
+        return NULL;
+    }
+    memcpy(r, b->p, b->len + 1);
+    b->len = 0;
+    b->small[0] = '\0';
+    return r;
+}
+
+/* ---- per-code-point table ---------------------------------------------------------------- */
+
+#define CP_LO 0x00C0
+#define CP_HI 0x1EFF
+
+typedef struct cpinfo {
+    uint16_t tb;   /* lower case, tone removed, vowel marks kept (NFC) */
+    uint16_t fold; /* lower-case base letter (ASCII when the base is ASCII; đ → d) */
+    uint8_t tone;  /* 0, or 1..5 */
+    uint8_t alnum; /* letter, digit or mark */
+} cpinfo;
+
+static cpinfo cp_table[CP_HI - CP_LO + 1];
+static pthread_once_t cp_once = PTHREAD_ONCE_INIT;
+
+static int tone_of_mark(int32_t m)
+{
+    switch (m) {
+    case 0x0300: return 2; /* huyền */
+    case 0x0301: return 1; /* sắc */
+    case 0x0309: return 3; /* hỏi */
+    case 0x0303: return 4; /* ngã */
+    case 0x0323: return 5; /* nặng */
+    default: return 0;
+    }
+}
+
+static int is_alnum_cat(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    switch (c) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void cp_table_init(void)
+{
+    int32_t cp;
+    for (cp = CP_LO; cp <= CP_HI; cp++) {
+        cpinfo *ci = &cp_table[cp - CP_LO];
+        utf8proc_int32_t lower = utf8proc_tolower(cp), d[8], keep[8];
+        int lbc = 0;
+        utf8proc_ssize_t n, i, nk = 0;
+        int tone = 0;
+        ci->alnum = (uint8_t)is_alnum_cat(cp);
+        ci->tb = (uint16_t)(lower <= 0xFFFF ? lower : cp);
+        ci->fold = ci->tb;
+        ci->tone = 0;
+        if (lower == 0x00F0 || lower == 0x0256 || lower == 0x0111 || cp == 0x00D0 || cp == 0x0189 ||
+            cp == 0x0110) {
+            ci->tb = 0x0111;
+            ci->fold = 'd';
+            continue;
+        }
+        n = utf8proc_decompose_char(lower, d, 8, UTF8PROC_DECOMPOSE, &lbc);
+        if (n < 1 || n > 8)
+            continue;
+        for (i = 1; i < n; i++) {
+            int t = tone_of_mark(d[i]);
+            if (t)
+                tone = t;
+            else
+                keep[nk++] = d[i];
+        }
+        if (d[0] < 0x80)
+            ci->fold = (uint16_t)d[0];
+        else if (d[0] <= 0xFFFF)
+            ci->fold = (uint16_t)d[0];
+        if (tone == 0 && nk == n - 1) {
+            /* no tone mark: the letter itself */
+            continue;
+        }
+        if (nk == 0) {
+            if (d[0] <= 0xFFFF) {
+                ci->tb = (uint16_t)d[0];
+                ci->tone = (uint8_t)tone;
+            }
+        } else {
+            utf8proc_int32_t seq[9];
+            utf8proc_ssize_t m;
+            seq[0] = d[0];
+            memcpy(seq + 1, keep, (size_t)nk * sizeof keep[0]);
+            m = utf8proc_normalize_utf32(seq, nk + 1, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+            if (m == 1 && seq[0] <= 0xFFFF) {
+                ci->tb = (uint16_t)seq[0];
+                ci->tone = (uint8_t)tone;
+            }
+        }
+    }
+}
+
+static const cpinfo *cp_info(int32_t cp)
+{
+    if (cp < CP_LO || cp > CP_HI)
+        return NULL;
+    pthread_once(&cp_once, cp_table_init);
+    return &cp_table[cp - CP_LO];
+}
+
+/* ---- keys ---------------------------------------------------------------------------------- */
+
+static int cp_alnum(int32_t cp)
+{
+    const cpinfo *ci;
+    if (cp < 0x80)
+        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    ci = cp_info(cp);
+    if (ci)
+        return ci->alnum;
+    return is_alnum_cat(cp);
+}
+
+static int roman_value(const char *s, size_t n)
+{
+    static const char *const r[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"};
+    int v;
+    char buf[16];
+    if (n == 0 || n > 8)
+        return 0;
+    for (v = 1; v < 40; v++) {
+        int tens = v / 10, ones = v % 10, k;
+        size_t len = 0;
+        for (k = 0; k < tens; k++)
+            buf[len++] = 'X';
+        memcpy(buf + len, r[ones], strlen(r[ones]));
+        len += strlen(r[ones]);
+        if (len == n && memcmp(buf, s, n) == 0)
+            return v;
+    }
+    return 0;
+}
+
+static int needs_compose(const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* U+0300..U+036F are CC 80..CD AF in UTF-8 */
+        if (c == 0xCC || (c == 0xCD && (unsigned char)s[i + 1] <= 0xAF))
+            return 1;
+    }
+    return 0;
+}
+
+int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s, *end;
+    utf8proc_uint8_t *composed = NULL;
+    int tone = 0, in_tok = 0, need_sep = 0, rc = 0;
+
+    b->len = 0;
+    b->p[0] = '\0';
+    if (needs_compose(s, len)) {
+        utf8proc_ssize_t r = utf8proc_map(p, (utf8proc_ssize_t)len, &composed,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (r < 0)
+            return r == UTF8PROC_ERROR_NOMEM ? pd_error__oom()
+                                             : pd_error__set(PD_EINVALID, "invalid UTF-8");
+        p = composed;
+        len = (size_t)r;
+    }
+    end = p + len;
+    while (p < end) {
+        int32_t cp;
+        utf8proc_ssize_t n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else {
+            n = utf8proc_iterate(p, end - p, &cp);
+            if (n < 0) {
+                rc = pd_error__set(PD_EINVALID, "invalid UTF-8 at byte %ld",
+                                   (long)((const char *)p - s));
+                goto out;
+            }
+        }
+        if (!cp_alnum(cp)) {
+            if (in_tok) {
+                if (mode == PD_KEY_TONE && tone && (rc = nbuf_putc(b, (char)('0' + tone))) != 0)
+                    goto out;
+                in_tok = 0;
+                tone = 0;
+                need_sep = 1;
+            }
+            p += n;
+            continue;
+        }
+        if (!in_tok) {
+            if (need_sep && mode != PD_KEY_COMPACT && (rc = nbuf_putc(b, ' ')) != 0)
+                goto out;
+            need_sep = 0;
+            in_tok = 1;
+            if (roman && (cp == 'I' || cp == 'V' || cp == 'X')) {
+                const utf8proc_uint8_t *q = p;
+                int v;
+                while (q < end && (*q == 'I' || *q == 'V' || *q == 'X'))
+                    q++;
+                if ((q == end || *q < 0x80) && (q == end || !cp_alnum(*q)) &&
+                    (v = roman_value((const char *)p, (size_t)(q - p))) > 0) {
+                    char num[8];
+                    int k = snprintf(num, sizeof num, "%d", v);
+                    if ((rc = pd_nbuf_put(b, num, (size_t)k)) != 0)
+                        goto out;
+                    p = q;
+                    continue;
+                }
+            }
+        }
+        if (cp < 0x80) {
+            char c = (char)cp;
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            rc = nbuf_putc(b, c);
+        } else {
+            const cpinfo *ci = cp_info(cp);
+            int t;
+            if (ci) {
+                if (mode == PD_KEY_TONE) {
+                    rc = pd_nbuf_putcp(b, ci->tb);
+                    if (ci->tone)
+                        tone = ci->tone;
+                } else {
+                    rc = pd_nbuf_putcp(b, ci->fold);
+                }
+            } else if ((t = tone_of_mark(cp)) != 0) {
+                if (mode == PD_KEY_TONE)
+                    tone = t;
+            } else if (cp >= 0x0300 && cp <= 0x036F) {
+                if (mode == PD_KEY_TONE)
+                    rc = pd_nbuf_putcp(b, cp);
+            } else {
+                rc = pd_nbuf_putcp(b, utf8proc_tolower(cp));
+            }
+        }
+        if (rc)
+            goto out;
+        p += n;
+    }
+    if (in_tok && mode == PD_KEY_TONE && tone)
+        rc = nbuf_putc(b, (char)('0' + tone));
+out:
+    free(composed);
+    return rc;
+}
+
+static int key_public(char **out, const char *s, int mode)
+{
+    pd_nbuf b;
+    int rc;
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    *out = NULL;
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "string is NULL");
+    pd_nbuf_init(&b);
+    rc = pd_normalize__key(&b, s, strlen(s), mode, 0);
+    if (rc == 0) {
+        *out = pd_nbuf_steal(&b);
+        if (*out == NULL)
+            rc = PD_ENOMEM;
+    }
+    pd_nbuf_free(&b);
+    return rc;
+}
+
+int pd_normalize_fold(char **out, const char *s) { return key_public(out, s, PD_KEY_FOLD); }
+int pd_normalize_tone_key(char **out, const char *s) { return key_public(out, s, PD_KEY_TONE); }
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+#define CH_NFC 1u
+#define CH_SPACE 2u
+#define CH_LOOKALIKE 4u
+#define CH_APOS 8u
+#define CH_CONTROL 16u
+
+/* 0 keep, 1 space, 2 remove, 3 apostrophe, 4 Đ, 5 đ */
+static int classify(int32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F)
+        return (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C) ? 1 : 2;
+    if (cp < 0x7F)
+        return cp == '`' ? 3 : 0;
+    if (cp >= 0x80 && cp <= 0x9F)
+        return cp == 0x85 ? 1 : 2;
+    switch (cp) {
+    case 0x00A0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+        return 1;
+    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF: case 0x00AD:
+        return 2;
+    case 0x2018: case 0x2019: case 0x201B: case 0x02BC: case 0x02BB: case 0x2032: case 0x00B4:
+        return 3;
+    case 0x00D0: case 0x0189:
+        return 4;
+    case 0x00F0: case 0x0256:
+        return 5;
+    default:
+        break;
+    }
+    if (cp >= 0x2000 && cp <= 0x200A)
+        return 1;
+    return 0;
+}
+
+/* Map pass: code points classified above; spaces collapsed and trimmed. */
+static int map_pass(pd_nbuf *b, const utf8proc_uint8_t *p, size_t len, unsigned *ch, int *nonfast)
+{
+    const utf8proc_uint8_t *end = p + len;
+    int pending_space = 0, any = 0;
+    b->len = 0;
+    b->p[0] = '\0';
+    if (pd_nbuf_reserve(b, len) != 0)
+        return PD_ENOMEM;
+    while (p < end) {
+        int32_t cp;
+        utf8proc_ssize_t n;
+        int k;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else {
+            n = utf8proc_iterate(p, end - p, &cp);
+            if (n < 0)
+                return pd_error__set(PD_EINVALID, "invalid UTF-8");
+        }
+        k = classify(cp);
+        if (k == 1 || cp == ' ') {
+            if (cp != ' ')
+                *ch |= CH_SPACE;
+            if (!any || pending_space)
+                *ch |= CH_SPACE; /* leading or repeated */
+            pending_space = 1;
+            p += n;
+            continue;
+        }
+        if (k == 2) {
+            *ch |= CH_CONTROL;
+            p += n;
+            continue;
+        }
+        if (pending_space && any) {
+            if (nbuf_putc(b, ' ') != 0)
+                return PD_ENOMEM;
+        }
+        pending_space = 0;
+        any = 1;
+        if (k == 3) {
+            *ch |= CH_APOS;
+            cp = '\'';
+        } else if (k == 4) {
+            *ch |= CH_LOOKALIKE;
+            cp = 0x0110;
+        } else if (k == 5) {
+            *ch |= CH_LOOKALIKE;
+            cp = 0x0111;
+        }
+        if (cp < 0x80) {
+            if (nbuf_putc(b, (char)cp) != 0)
+                return PD_ENOMEM;
+        } else {
+            if (!(cp < 0x0300 || (cp >= 0x1E00 && cp <= 0x1EFF)))
+                *nonfast = 1;
+            if (pd_nbuf_putcp(b, cp) != 0)
+                return PD_ENOMEM;
+        }
+        p += n;
+    }
+    if (pending_space && any)
+        *ch |= CH_SPACE; /* trailing */
+    return 0;
+}
+
+/* Clean s into b; *ch receives the CH_* kinds of change made. */
+static int text_clean(pd_nbuf *b, const char *s, size_t len, unsigned *ch)
+{
+    int nonfast = 0, rc;
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t r;
+    *ch = 0;
+    rc = map_pass(b, (const utf8proc_uint8_t *)s, len, ch, &nonfast);
+    if (rc || !nonfast)
+        return rc;
+    r = utf8proc_map((const utf8proc_uint8_t *)b->p, (utf8proc_ssize_t)b->len, &nfc,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (r < 0)
+        return r == UTF8PROC_ERROR_NOMEM ? pd_error__oom() : pd_error__set(PD_EINVALID, "invalid UTF-8");
+    if ((size_t)r != b->len || memcmp(nfc, b->p, b->len) != 0) {
+        unsigned ch2 = 0;
+        *ch |= CH_NFC;
+        rc = map_pass(b, nfc, (size_t)r, &ch2, &nonfast);
+        *ch |= ch2;
+    }
+    free(nfc);
+    return rc;
+}
+
+int pd_normalize_text(char **out, const char *s)
+{
+    pd_nbuf b;
+    unsigned ch;
+    int rc;
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    *out = NULL;
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "string is NULL");
+    pd_nbuf_init(&b);
+    rc = text_clean(&b, s, strlen(s), &ch);
+    if (rc == 0 && (*out = pd_nbuf_steal(&b)) == NULL)
+        rc = PD_ENOMEM;
+    pd_nbuf_free(&b);
+    return rc;
+}
+
+/* ---- name case ----------------------------------------------------------------------------------- */
+
+static int is_letter(int32_t cp)
+{
+    utf8proc_category_t c;
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+           c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN ||
+           c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Case pass over clean text a into b. */
+static int case_pass(pd_nbuf *b, const char *a, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)a, *end = p + len;
+    int word_len = 0; /* letters since the last boundary */
+    int prev_apos_after_single = 0, nonascii = 0;
+    b->len = 0;
+    b->p[0] = '\0';
+    if (pd_nbuf_reserve(b, len) != 0)
+        return PD_ENOMEM;
+    while (p < end) {
+        int32_t cp, o;
+        utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &cp);
+        if (n < 0)
+            return pd_error__set(PD_EINVALID, "invalid UTF-8");
+        if (is_letter(cp) || (cp >= '0' && cp <= '9')) {
+            if (word_len == 0 || prev_apos_after_single)
+                o = utf8proc_toupper(cp);
+            else
+                o = utf8proc_tolower(cp);
+            /* a combining mark continues the letter: do not count it as a new one */
+            if (!(cp >= 0x0300 && cp <= 0x036F))
+                word_len++;
+            prev_apos_after_single = 0;
+        } else {
+            o = cp;
+            if (cp == '\'') {
+                /* H'Mông: a capital after a one-letter part; Ma'a: the word goes on */
+                prev_apos_after_single = (word_len == 1);
+            } else {
+                prev_apos_after_single = 0;
+                word_len = 0;
+            }
+        }
+        if (o >= 0x80)
+            nonascii = 1;
+        if (pd_nbuf_putcp(b, o) != 0)
+            return PD_ENOMEM;
+        p += n;
+    }
+    (void)nonascii;
+    return 0;
+}
+
+/* Clean + case: result in b (tmp is scratch). *ch receives CH_* plus 32 for a case change. */
+#define CH_CASE 32u
+static int name_clean(pd_nbuf *b, pd_nbuf *tmp, const char *s, size_t len, unsigned *ch)
+{
+    int rc = text_clean(tmp, s, len, ch);
+    if (rc)
+        return rc;
+    rc = case_pass(b, tmp->p, tmp->len);
+    if (rc)
+        return rc;
+    if (b->len != tmp->len || memcmp(b->p, tmp->p, b->len) != 0) {
+        /* case mapping may in rare scripts un-normalize: re-clean, which is idempotent */
+        unsigned ch2 = 0;
+        *ch |= CH_CASE;
+        rc = text_clean(tmp, b->p, b->len, &ch2);
+        if (rc)
+            return rc;
+        if (tmp->len != b->len || memcmp(tmp->p, b->p, b->len) != 0) {
+            rc = case_pass(b, tmp->p, tmp->len);
+        }
+    }
+    return rc;
+}
+
+int pd_normalize_name_case(char **out, const char *s)
+{
+    pd_nbuf b, t;
+    unsigned ch;
+    int rc;
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    *out = NULL;
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "string is NULL");
+    pd_nbuf_init(&b);
+    pd_nbuf_init(&t);
+    rc = name_clean(&b, &t, s, strlen(s), &ch);
+    if (rc == 0 && (*out = pd_nbuf_steal(&b)) == NULL)
+        rc = PD_ENOMEM;
+    pd_nbuf_free(&b);
+    pd_nbuf_free(&t);
+    return rc;
+}
+
+/* ---- name split ------------------------------------------------------------------------------------ */
+
+static const char *const compound_surnames[] = {
+    "ton2 thât1", "ton2 nư4", "âu dương", "nguyên4 phuc1", "hoang2 phu3",
+    "công ton2", "tư mã", "gia cat1", "khuc1 thưa2", "ton2 nư3", NULL};
+
+void pd_name_parts_dispose(pd_name_parts *p)
+{
+    if (p == NULL)
+        return;
+    free(p->family);
+    free(p->middle);
+    free(p->given);
+    p->family = p->middle = p->given = NULL;
+}
+
+int pd_normalize_split_name(pd_name_parts *out, const char *full_name)
+{
+    char *t = NULL;
+    const char *w[64];
+    size_t wl[64], nw = 0, i, fam_n = 1;
+    const char *q;
+    int rc;
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    memset(out, 0, sizeof *out);
+    if (full_name == NULL)
+        return pd_error__set(PD_EINVALID, "name is NULL");
+    if ((rc = pd_normalize_text(&t, full_name)) != 0)
+        return rc;
+    for (q = t; *q;) {
+        const char *e = strchr(q, ' ');
+        size_t n = e ? (size_t)(e - q) : strlen(q);
+        if (nw < 64) {
+            w[nw] = q;
+            wl[nw] = n;
+            nw++;
+        } else {
+            wl[63] = (size_t)(q + n - w[63]);
+        }
+        q += n;
+        if (*q == ' ')
+            q++;
+    }
+    if (nw >= 3) {
+        pd_nbuf kb;
+        pd_nbuf_init(&kb);
+        if (pd_normalize__key(&kb, w[0], (size_t)(w[1] + wl[1] - w[0]), PD_KEY_TONE, 0) == 0) {
+            for (i = 0; compound_surnames[i]; i++)
+                if (strcmp(kb.p, compound_surnames[i]) == 0)
+                    fam_n = 2;
+        }
+        pd_nbuf_free(&kb);
+        if (nw == 3 && fam_n == 2)
+            fam_n = 2; /* "Tôn Thất Thuyết": no middle name */
+    }
+    if (nw == 0) {
+        out->family = pd__strdup("");
+        out->middle = pd__strdup("");
+        out->given = pd__strdup("");
+    } else if (nw == 1) {
+        out->family = pd__strdup("");
+        out->middle = pd__strdup("");
+        out->given = pd__strndup(w[0], wl[0]);
+    } else {
+        out->family = pd__strndup(w[0], (size_t)(w[fam_n - 1] + wl[fam_n - 1] - w[0]));
+        if (nw - 1 > fam_n)
+            out->middle = pd__strndup(w[fam_n], (size_t)(w[nw - 2] + wl[nw - 2] - w[fam_n]));
+        else
+            out->middle = pd__strdup("");
+        out->given = pd__strndup(w[nw - 1], wl[nw - 1]);
+    }
+    free(t);
+    if (!out->family || !out->middle || !out->given) {
+        pd_name_parts_dispose(out);
+        return PD_ENOMEM;
+    }
+    return 0;
+}
+
+/* ---- dates ----------------------------------------------------------------------------------------- */
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+int pd_normalize_date_valid(const pd_date *d)
+{
+    if (d == NULL || d->year < 1 || d->year > 9999 || d->month < 0 || d->month > 12 || d->day < 0)
+        return 0;
+    if (d->month == 0)
+        return d->day == 0;
+    return d->day <= days_in_month(d->year, d->month);
+}
+
+int pd_normalize_date_parse_pivot(pd_date *out, const char *s, int pivot)
+{
+    long v[3];
+    int nd[3], n = 0, iso = 0;
+    char sep = 0;
+    const char *p;
+    pd_date d = {0, 0, 0};
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    memset(out, 0, sizeof *out);
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "date is NULL");
+    if (pivot < 0 || pivot > 100)
+        return pd_error__set(PD_EINVALID, "pivot %d outside 0..100", pivot);
+    p = s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (*p) {
+        long x = 0;
+        int k = 0;
+        if (n == 3)
+            return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+        while (*p >= '0' && *p <= '9') {
+            if (k < 6)
+                x = x * 10 + (*p - '0');
+            k++;
+            p++;
+        }
+        if (k == 0 || k > 4)
+            return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+        v[n] = x;
+        nd[n] = k;
+        n++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p != '/' && *p != '-' && *p != '.')
+            return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+        if (sep && *p != sep)
+            return pd_error__set(PD_EPARSE, "mixed separators in \"%.40s\"", s);
+        sep = *p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+    }
+    if (n == 0)
+        return pd_error__set(PD_EPARSE, "empty date");
+    if (nd[0] == 4 && n > 1) {
+        iso = 1; /* yyyy-mm[-dd] */
+        if (nd[1] > 2 || (n == 3 && nd[2] > 2))
+            return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+        d.year = (int)v[0];
+        d.month = (int)v[1];
+        d.day = n == 3 ? (int)v[2] : 0;
+        if (d.month == 0 || (n == 3 && d.day == 0))
+            return pd_error__set(PD_EINVALID, "impossible date \"%.40s\"", s);
+    } else if (n == 1) {
+        if (nd[0] != 4)
+            return pd_error__set(PD_EPARSE, "a year needs four digits: \"%.40s\"", s);
+        d.year = (int)v[0];
+    } else if (n == 2) {
+        if (nd[0] > 2 || nd[1] != 4)
+            return pd_error__set(PD_EPARSE, "expected mm/yyyy: \"%.40s\"", s);
+        d.month = (int)v[0];
+        d.year = (int)v[1];
+        if (d.month == 0)
+            return pd_error__set(PD_EINVALID, "impossible date \"%.40s\"", s);
+    } else {
+        if (nd[0] > 2 || nd[1] > 2 || (nd[2] != 4 && nd[2] != 2))
+            return pd_error__set(PD_EPARSE, "expected dd/mm/yyyy: \"%.40s\"", s);
+        d.day = (int)v[0];
+        d.month = (int)v[1];
+        d.year = nd[2] == 2 ? (int)(v[2] < pivot ? 2000 + v[2] : 1900 + v[2]) : (int)v[2];
+        if (d.day == 0 || d.month == 0)
+            return pd_error__set(PD_EINVALID, "impossible date \"%.40s\"", s);
+    }
+    (void)iso;
+    if (!pd_normalize_date_valid(&d))
+        return pd_error__set(PD_EINVALID, "impossible date \"%.40s\"", s);
+    *out = d;
+    return 0;
+}
+
+int pd_normalize_date_parse(pd_date *out, const char *s)
+{
+    return pd_normalize_date_parse_pivot(out, s, PD_NORMALIZE_YEAR_PIVOT);
+}
+
+/* ---- phones ------------------------------------------------------------------------------------------- */
+
+static const char *const old_mobile[][2] = {
+    {"0162", "032"}, {"0163", "033"}, {"0164", "034"}, {"0165", "035"}, {"0166", "036"},
+    {"0167", "037"}, {"0168", "038"}, {"0169", "039"}, {"0120", "070"}, {"0121", "079"},
+    {"0122", "077"}, {"0126", "076"}, {"0128", "078"}, {"0123", "083"}, {"0124", "084"},
+    {"0125", "085"}, {"0127", "081"}, {"0129", "082"}, {"0186", "056"}, {"0188", "058"},
+    {"0199", "059"}};
+
+static int mobile_lead(char c) { return c == '3' || c == '5' || c == '7' || c == '8' || c == '9'; }
+
+/* phone into a fixed buffer; 0 or PD_EINVALID */
+static int phone_norm(char out[16], const char *s)
+{
+    char d[40];
+    size_t n = 0, i;
+    const char *p = s;
+    int plus = 0;
+    while (*p == ' ')
+        p++;
+    if (*p == '+') {
+        plus = 1;
+        p++;
+    }
+    for (; *p; p++) {
+        char c = *p;
+        if (c >= '0' && c <= '9') {
+            if (n >= sizeof d - 1)
+                return PD_EINVALID;
+            d[n++] = c;
+        } else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/') {
+            continue;
+        } else {
+            return PD_EINVALID;
+        }
+    }
+    d[n] = '\0';
+    if (plus) {
+        if (n < 3 || d[0] != '8' || d[1] != '4')
+            return PD_EINVALID;
+        memmove(d + 1, d + 2, n - 1);
+        d[0] = '0';
+        n--;
+    } else if (n >= 4 && memcmp(d, "0084", 4) == 0) {
+        memmove(d + 1, d + 4, n - 3);
+        n -= 3;
+    } else if (n >= 11 && d[0] == '8' && d[1] == '4' && (n == 11 || n == 12) && d[2] != '0') {
+        memmove(d + 1, d + 2, n - 1);
+        d[0] = '0';
+        n--;
+    }
+    if (n == 9 && mobile_lead(d[0])) {
+        memmove(d + 1, d, n + 1);
+        d[0] = '0';
+        n++;
+    }
+    if (n == 10 && d[0] == '0' && mobile_lead(d[1])) {
+        memcpy(out, d, n + 1);
+        return 0;
+    }
+    if (n == 11 && d[0] == '0' && d[1] == '1') {
+        for (i = 0; i < sizeof old_mobile / sizeof old_mobile[0]; i++)
+            if (memcmp(d, old_mobile[i][0], 4) == 0) {
+                memcpy(out, old_mobile[i][1], 3);
+                memcpy(out + 3, d + 4, 7);
+                out[10] = '\0';
+                return 0;
+            }
+        return PD_EINVALID;
+    }
+    if (n == 11 && d[0] == '0' && d[1] == '2') {
+        memcpy(out, d, n + 1);
+        return 0;
+    }
+    return PD_EINVALID;
+}
+
+int pd_normalize_phone(char **out, const char *s)
+{
+    char buf[16];
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    *out = NULL;
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "phone is NULL");
+    if (phone_norm(buf, s) != 0)
+        return pd_error__set(PD_EINVALID, "not a Vietnamese phone number: \"%.40s\"", s);
+    *out = pd__strdup(buf);
+    return *out ? 0 : PD_ENOMEM;
+}
+
+/* ---- identity numbers ------------------------------------------------------------------------------------- */
+
+int pd_normalize_id_number(pd_id_norm *out, const char *s, pd_id_type stated)
+{
+    size_t n = 0;
+    const char *p;
+    int bad = 0;
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    memset(out, 0, sizeof *out);
+    out->type = stated;
+    if (s == NULL)
+        return pd_error__set(PD_EINVALID, "number is NULL");
+    if (stated == PD_ID_PASSPORT || stated == PD_ID_OTHER) {
+        for (p = s; *p; p++) {
+            char c = *p;
+            if (c == ' ' || c == '.' || c == '-')
+                continue;
+            if ((unsigned char)c >= 0x80 || c < 0x21) {
+                bad = 1;
+                continue;
+            }
+            if (c >= 'a' && c <= 'z')
+                c = (char)(c - 'a' + 'A');
+            if (n < sizeof out->number - 1)
+                out->number[n++] = c;
+            else
+                bad = 1;
+        }
+        if (bad || n == 0)
+            return pd_error__set(PD_EINVALID, "not a document number: \"%.40s\"", s);
+        return 0;
+    }
+    for (p = s; *p; p++) {
+        char c = *p;
+        if (c == ' ' || c == '.' || c == '-' || c == '\t')
+            continue;
+        if (c < '0' || c > '9') {
+            bad = 1;
+            continue;
+        }
+        if (n < sizeof out->number - 1)
+            out->number[n++] = c;
+        else
+            bad = 1;
+    }
+    if (bad)
+        return pd_error__set(PD_EINVALID, "not an id number (digits only): \"%.40s\"", s);
+    if (n == 9) {
+        if (stated == PD_ID_UNSPECIFIED)
+            out->type = PD_ID_CMND9;
+        else if (stated != PD_ID_CMND9)
+            return pd_error__set(PD_EINVALID, "9 digits: a CMND, not the stated type");
+        return 0;
+    }
+    if (n == 12) {
+        if (stated == PD_ID_UNSPECIFIED)
+            out->type = PD_ID_CCCD;
+        else if (stated == PD_ID_CMND9)
+            return pd_error__set(PD_EINVALID, "12 digits stated as a 9-digit CMND");
+        return 0;
+    }
+    if (n == 10 || n == 11) {
+        memset(out->suggestion, '0', 12 - n);
+        memcpy(out->suggestion + 12 - n, out->number, n);
+        out->suggestion[12] = '\0';
+        return pd_error__set(PD_EINVALID,
+                             "%zu digits: probably a CCCD that lost its leading zeros (%s?)", n,
+                             out->suggestion);
+    }
+    return pd_error__set(PD_EINVALID, "%zu digits: not a CCCD (12) nor a CMND (9)", n);
+}
+
+/* ---- places -------------------------------------------------------------------------------------------------- */
+
+static void copy_code(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int is_country(const char *s, size_t n)
+{
+    pd_nbuf b;
+    int r = 0;
+    pd_nbuf_init(&b);
+    if (pd_normalize__key(&b, s, n, PD_KEY_FOLD, 0) == 0)
+        r = strcmp(b.p, "viet nam") == 0 || strcmp(b.p, "vietnam") == 0 ||
+            strcmp(b.p, "vn") == 0 || strcmp(b.p, "nuoc chxhcn viet nam") == 0;
+    pd_nbuf_free(&b);
+    return r;
+}
+
+int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
+{
+    const char *part[8];
+    size_t plen[8], np = 0;
+    const char *p;
+    char *pname = NULL, *cname = NULL, *dname = NULL;
+    const pd_province *p25 = NULL, *ppre = NULL;
+    const pd_commune *cand[16];
+    size_t nc = 0, i;
+    int rc = 0;
+
+    if (out == NULL)
+        return pd_error__set(PD_EINVALID, "out is NULL");
+    memset(out, 0, sizeof *out);
+    if (text == NULL)
+        return pd_error__set(PD_EINVALID, "text is NULL");
+    for (p = text; *p && np < 8;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '.'))
+            n--;
+        if (n) {
+            part[np] = p;
+            plen[np] = n;
+            np++;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    while (np > 1 && is_country(part[np - 1], plen[np - 1]))
+        np--;
+    if (np == 0)
+        return pd_error__set(PD_ENOTFOUND, "no place in \"%.60s\"", text);
+    pname = pd__strndup(part[np - 1], plen[np - 1]);
+    if (pname == NULL)
+        return PD_ENOMEM;
+    if (pd_refdata_province_by_name(&p25, PD_ADMIN_GEN_2025, pname) != 0)
+        p25 = NULL;
+    if (pd_refdata_province_by_name(&ppre, PD_ADMIN_GEN_PRE2025, pname) != 0)
+        ppre = NULL;
+    if (np >= 2) {
+        cname = pd__strndup(part[0], plen[0]);
+        if (np >= 3)
+            dname = pd__strndup(part[np - 2], plen[np - 2]);
+        if (cname == NULL || (np >= 3 && dname == NULL)) {
+            rc = PD_ENOMEM;
+            goto done;
+        }
+    }
+    if (p25 == NULL && ppre == NULL) {
+        if (np == 1) {
+            /* maybe a commune alone */
+            nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_2025, NULL, pname);
+            if (nc == 1) {
+                copy_code(out->commune_code, sizeof out->commune_code, cand[0]->code);
+                copy_code(out->province_code, sizeof out->province_code, cand[0]->province_code);
+                out->gen = PD_ADMIN_GEN_2025;
+                goto done;
+            }
+        }
+        rc = pd_error__set(PD_ENOTFOUND, "no province in \"%.60s\"", text);
+        goto done;
+    }
+    if (cname && p25) {
+        nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_2025, p25->code, cname);
+        if (nc >= 1) {
+            out->gen = PD_ADMIN_GEN_2025;
+            copy_code(out->province_code, sizeof out->province_code, p25->code);
+            if (nc == 1)
+                copy_code(out->commune_code, sizeof out->commune_code, cand[0]->code);
+            else
+                out->ambiguous = 1;
+            goto done;
+        }
+    }
+    if (cname && ppre) {
+        nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_PRE2025, ppre->code, cname);
+        if (nc > 1 && dname) {
+            /* a district part picks among same-named communes */
+            pd_nbuf kd, kc;
+            size_t k = 0;
+            pd_nbuf_init(&kd);
+            pd_nbuf_init(&kc);
+            if (pd_normalize__key(&kd, dname, strlen(dname), PD_KEY_FOLD, 1) == 0) {
+                for (i = 0; i < nc; i++) {
+                    if (pd_normalize__key(&kc, cand[i]->district_name, strlen(cand[i]->district_name),
+                                          PD_KEY_FOLD, 1) != 0)
+                        continue;
+                    /* "Huyện Châu Thành" ends with "chau thanh" */
+                    if (kc.len >= kd.len && strcmp(kc.p + kc.len - kd.len, kd.p) == 0 &&
+                        (kc.len == kd.len || kc.p[kc.len - kd.len - 1] == ' '))
+                        cand[k++] = cand[i];
+                    else if (kd.len >= kc.len && strcmp(kd.p + kd.len - kc.len, kc.p) == 0)
+                        cand[k++] = cand[i];
+                }
+            }
+            pd_nbuf_free(&kd);
+            pd_nbuf_free(&kc);
+            if (k >= 1)
+                nc = k;
+        }
+        if (nc >= 1) {
+            if (nc > 1) {
+                out->ambiguous = 1;
+                if (to_2025) {
+                    out->gen = PD_ADMIN_GEN_2025;
+                    copy_code(out->province_code, sizeof out->province_code, ppre->successor_code);
+                    out->converted = 1;
+                } else {
+                    out->gen = PD_ADMIN_GEN_PRE2025;
+                    copy_code(out->province_code, sizeof out->province_code, ppre->code);
+                }
+                goto done;
+            }
+            if (!to_2025) {
+                out->gen = PD_ADMIN_GEN_PRE2025;
+                copy_code(out->province_code, sizeof out->province_code, ppre->code);
+                copy_code(out->district_code, sizeof out->district_code, cand[0]->district_code);
+                copy_code(out->commune_code, sizeof out->commune_code, cand[0]->code);
+            } else {
+                const pd_conversion *cv;
+                size_t ncv;
+                out->gen = PD_ADMIN_GEN_2025;
+                out->converted = 1;
+                copy_code(out->province_code, sizeof out->province_code, ppre->successor_code);
+                if (pd_refdata_commune_successors(&cv, &ncv, cand[0]->code) == 0) {
+                    if (ncv == 1 && !cv[0].partial)
+                        copy_code(out->commune_code, sizeof out->commune_code, cv[0].new_code);
+                    else
+                        out->split = 1;
+                    copy_code(out->province_code, sizeof out->province_code, cv[0].new_province_code);
+                }
+            }
+            goto done;
+        }
+    }
+    /* the province alone */
+    if (p25) {
+        out->gen = PD_ADMIN_GEN_2025;
+        copy_code(out->province_code, sizeof out->province_code, p25->code);
+    } else if (ppre) {
+        if (to_2025) {
+            out->gen = PD_ADMIN_GEN_2025;
+            out->converted = 1;
+            copy_code(out->province_code, sizeof out->province_code, ppre->successor_code);
+        } else {
+            out->gen = PD_ADMIN_GEN_PRE2025;
+            copy_code(out->province_code, sizeof out->province_code, ppre->code);
+        }
+    }
+done:
+    free(pname);
+    free(cname);
+    free(dname);
+    return rc;
+}
