@@ -151,7 +151,7 @@ class Record:
     @classmethod
     def new(cls, kind):
         """An empty record of a kind (Kind or int) with a fresh id."""
-        return _BY_KIND[Kind(kind)]()
+        return wrap(_c.pd_record_new(int(kind)))
 
     # ---- identity ---------------------------------------------------------------
     @property
@@ -168,7 +168,7 @@ class Record:
 
     @id.setter
     def id(self, value):
-        _c.pd_record_set_id(self._h, _text(_T_ID, value))
+        self["id"] = value
 
     # ---- field paths --------------------------------------------------------------
     @classmethod
