@@ -1794,8 +1794,9 @@ static int bind_query(sqlite3_stmt *s, const pd_store_query *q)
         hi[n] = (char)0xff; /* above every UTF-8 byte */
         hi[n + 1] = '\0';
         bind_named_text(s, ":lo", lo);
+        /* text compared byte-wise (BINARY): lo <= x < lo "\xff" */
         if ((i = sqlite3_bind_parameter_index(s, ":hi")) > 0)
-            sqlite3_bind_blob(s, i, hi, (int)n + 1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, i, hi, (int)n + 1, SQLITE_TRANSIENT);
         free(lo);
         free(hi);
     }
