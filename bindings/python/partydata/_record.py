@@ -230,6 +230,8 @@ class Record:
     def __contains__(self, path):
         return bool(_c.pd_py_record_has(self._h, path))
 
+    __iter__ = None  # item access is by path, not by position: not iterable
+
     def count(self, path):
         """Number of elements of a repeated field."""
         return _c.pd_record_count(self._h, path)

@@ -234,6 +234,8 @@ def test_item_errors():
         m["birth_date"] = 5
     with pytest.raises(TypeError):
         m["full_name"] = object()
+    with pytest.raises(TypeError):
+        list(m)
 
 
 def test_paths_and_field_type():
