@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "store_internal.h"
 #include "store_schema.h"
@@ -394,57 +393,18 @@ static void bind_date(sqlite3_stmt *s, int i, const PdPb__Date *d)
     bind_text(s, i, date_text(buf, d));
 }
 
-/*
- * Folded name for matching and prefix search. pd_normalize_fold() (normalize.h) is
- * the library's rule; this private copy keeps the store independent of the normalize
- * module's build: lower case, no diacritics, đ → d, runs of non-alphanumerics → one
- * space, trimmed.
- */
-static char *fold_name(const char *s)
+/* Folded name for matching and prefix search (normalize.h's key: lower case, no
+ * diacritics, đ → d, single spaces). NULL for NULL or text that is not UTF-8. */
+static char *fold_name(const char *s, int *oom)
 {
+    char *out = NULL;
+    *oom = 0;
     if (!s)
         return NULL;
-    utf8proc_uint8_t *m = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-                                          UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
-    if (n < 0)
-        return pd__strdup(s);
-    char *out = malloc((size_t)n + 1);
-    if (!out) {
-        free(m);
-        return NULL;
-    }
-    size_t o = 0;
-    int space = 0;
-    for (utf8proc_ssize_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
-        if (l <= 0)
-            break;
-        if (cp == 0x111 || cp == 0x110)
-            cp = 'd';
-        utf8proc_category_t cat = utf8proc_category(cp);
-        int alnum = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
-        if (!alnum) {
-            space = o > 0;
-        } else {
-            if (space)
-                out[o++] = ' ';
-            space = 0;
-            if (cp < 0x80) {
-                out[o++] = (char)cp;
-            } else {
-                memcpy(out + o, m + i, (size_t)l);
-                o += (size_t)l;
-            }
-        }
-        i += l;
-    }
-    out[o] = '\0';
-    free(m);
-    return out;
+    int rc = pd_normalize_fold(&out, s);
+    if (rc == PD_ENOMEM)
+        *oom = 1;
+    return rc < 0 ? NULL : out;
 }
 
 static const char *member_cccd(const PdPb__Member *m)
@@ -477,11 +437,12 @@ static int bind_columns(sqlite3_stmt *s, pd_kind k, const pd_record *r)
         bind_text(s, 2, member_cccd(m));
         bind_text(s, 3, nonempty(m->party_card_no));
         bind_text(s, 4, m->full_name);
-        char *fold = fold_name(m->full_name);
-        if (m->full_name && !fold)
+        int oom = 0;
+        char *fold = fold_name(m->full_name, &oom);
+        if (oom)
             return PD_ENOMEM;
         bind_text(s, 5, fold);
-        free(fold);
+        pd_free(fold);
         bind_date(s, 6, m->birth_date);
         bind_int_opt(s, 7, m->birth_date && m->birth_date->has_year,
                      m->birth_date ? m->birth_date->year : 0);
@@ -506,11 +467,12 @@ static int bind_columns(sqlite3_stmt *s, pd_kind k, const pd_record *r)
         bind_idb(s, 1, o->has_id, &o->id);
         bind_text(s, 2, nonempty(o->code));
         bind_text(s, 3, o->name);
-        char *fold = fold_name(o->name);
-        if (o->name && !fold)
+        int oom = 0;
+        char *fold = fold_name(o->name, &oom);
+        if (oom)
             return PD_ENOMEM;
         bind_text(s, 4, fold);
-        free(fold);
+        pd_free(fold);
         bind_int_opt(s, 5, o->has_kind, o->kind);
         bind_int_opt(s, 6, o->has_level, o->level);
         bind_idb(s, 7, o->has_parent_id, &o->parent_id);
@@ -1781,13 +1743,15 @@ static int bind_query(sqlite3_stmt *s, const pd_store_query *q)
     if (q->status && (i = sqlite3_bind_parameter_index(s, ":status")) > 0)
         sqlite3_bind_int(s, i, q->status);
     if (q->name_prefix) {
-        char *lo = fold_name(q->name_prefix);
+        int oom = 0;
+        char *lo = fold_name(q->name_prefix, &oom);
         if (!lo)
-            return pd_error__oom();
+            return oom ? pd_error__oom() : pd_error__set(PD_EINVALID, "store: the name prefix "
+                                                                      "is not UTF-8");
         size_t n = strlen(lo);
         char *hi = malloc(n + 2);
         if (!hi) {
-            free(lo);
+            pd_free(lo);
             return pd_error__oom();
         }
         memcpy(hi, lo, n);
@@ -1797,7 +1761,7 @@ static int bind_query(sqlite3_stmt *s, const pd_store_query *q)
         /* text compared byte-wise (BINARY): lo <= x < lo "\xff" */
         if ((i = sqlite3_bind_parameter_index(s, ":hi")) > 0)
             sqlite3_bind_text(s, i, hi, (int)n + 1, SQLITE_TRANSIENT);
-        free(lo);
+        pd_free(lo);
         free(hi);
     }
     if (q->since_revision > 0 && (i = sqlite3_bind_parameter_index(s, ":since")) > 0)

@@ -11,11 +11,6 @@
 
 #include "store_internal.h"
 
-/* While the normalize module is not built into the library yet, its functions are
- * weak references: import then stores records as decoded (PD_IMPORT_NO_NORMALIZE). */
-#pragma weak pd_normalize_record
-#pragma weak pd_normalize_options_init
-
 #define DEFAULT_BATCH 10000
 #define BULK_CACHE_KIB 65536
 
@@ -219,7 +214,7 @@ static int import_record(import_ctx *c, pd_record *r)
         return rc;
     pd_findings_clear(c->findings);
     pd_findings_clear(c->changes);
-    if (!(c->o->flags & PD_IMPORT_NO_NORMALIZE) && pd_normalize_record) {
+    if (!(c->o->flags & PD_IMPORT_NO_NORMALIZE)) {
         c->nopts.record = pd_reader_record_index(c->rd);
         if ((rc = pd_normalize_record(r, c->changes, &c->nopts)) < 0)
             return rc;
@@ -355,8 +350,7 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
     c.st = st;
     c.o = opts ? opts : &defaults;
     c.source = path;
-    if (pd_normalize_options_init)
-        pd_normalize_options_init(&c.nopts, PD_NORMALIZE_OPTIONS_VERSION);
+    pd_normalize_options_init(&c.nopts, PD_NORMALIZE_OPTIONS_VERSION);
     pd_validate_options_init(&c.vopts, PD_VALIDATE_OPTIONS_VERSION);
     c.w.version = PD_STORE_WRITE_VERSION;
     c.w.author = c.o->author;
