@@ -1165,3 +1165,568 @@ done:
     free(dname);
     return rc;
 }
+
+/* ---- records ---------------------------------------------------------------------------------------------------- */
+
+#define PD_NORMALIZE_MAX_FIELD (1024u * 1024u)
+
+int pd_normalize_options_init(pd_normalize_options *opts, unsigned int version)
+{
+    pd_normalize_options d = PD_NORMALIZE_OPTIONS_INIT;
+    if (opts == NULL)
+        return pd_error__set(PD_EINVALID, "options is NULL");
+    if (version != PD_NORMALIZE_OPTIONS_VERSION)
+        return pd_error__set(PD_EINVALID, "unknown pd_normalize_options version %u", version);
+    *opts = d;
+    return 0;
+}
+
+typedef struct rule_text {
+    const char *code;
+    const char *vi;
+    const char *en;
+} rule_text;
+
+enum {
+    N_NFC, N_SPACE, N_LOOK, N_APOS, N_CTRL, N_UTF8, N_CASE, N_PHONE, N_PHONE_BAD, N_ID, N_ID_TYPE,
+    N_ID_ZEROS, N_ID_BAD, N_PLACE, N_PLACE_OLD, N_PLACE_SPLIT, N_ETH, N_ETH_BAD, N_REL, N_REL_BAD,
+    N_DATE_PREC, N_DATE_BAD, N_EMAIL, N_LONG
+};
+
+static const rule_text rules[] = {
+    {"PD-N001", "Chuẩn hóa Unicode NFC", "Unicode NFC normalization"},
+    {"PD-N002", "Chuẩn hóa khoảng trắng (thừa, đầu/cuối, không ngắt)", "Spaces trimmed, collapsed or made plain"},
+    {"PD-N003", "Thay chữ giống hình (Ð → Đ)", "Look-alike letter replaced (Ð → Đ)"},
+    {"PD-N004", "Chuẩn hóa dấu nháy (’ → ')", "Apostrophe normalized (’ → ')"},
+    {"PD-N005", "Bỏ ký tự điều khiển", "Control characters removed"},
+    {"PD-N006", "Chuỗi không phải UTF-8 hợp lệ: giữ nguyên, cần kiểm tra", "Not valid UTF-8: left as is, to review"},
+    {"PD-N007", "Chuẩn hóa chữ hoa tên riêng", "Name capitalization normalized"},
+    {"PD-N008", "Chuẩn hóa số điện thoại", "Phone number normalized"},
+    {"PD-N009", "Số điện thoại không nhận dạng được: giữ nguyên", "Phone number not recognised: left as is"},
+    {"PD-N010", "Bỏ khoảng trắng, dấu chấm trong số giấy tờ", "Spaces and dots removed from the id number"},
+    {"PD-N011", "Xác định loại giấy tờ theo độ dài số", "Id type set from the number's length"},
+    {"PD-N012", "Số giấy tờ có thể mất số 0 ở đầu: đề xuất giá trị, không tự sửa", "Id number probably lost leading zeros: suggested value, not changed"},
+    {"PD-N013", "Số giấy tờ không hợp lệ: giữ nguyên", "Invalid id number: left as is"},
+    {"PD-N014", "Gán mã đơn vị hành chính theo địa chỉ", "Administrative code set from the address text"},
+    {"PD-N015", "Địa danh cũ được chuyển theo sắp xếp 2025", "Pre-2025 place converted through the 2025 reorganization"},
+    {"PD-N016", "Địa danh bị chia tách hoặc không rõ: cần chọn đơn vị", "Place split or ambiguous: a unit must be chosen"},
+    {"PD-N017", "Gán mã dân tộc theo tên", "Ethnic code set from the name"},
+    {"PD-N018", "Tên dân tộc không rõ hoặc đa nghĩa: không tự gán mã", "Ethnic name unknown or ambiguous: no code set"},
+    {"PD-N019", "Gán mã tôn giáo theo tên", "Religion code set from the name"},
+    {"PD-N020", "Tên tôn giáo không nhận dạng được", "Religion name not recognised"},
+    {"PD-N021", "Sửa độ chính xác của ngày theo các phần đã biết", "Date precision set to the parts present"},
+    {"PD-N022", "Ngày không hợp lệ: giữ nguyên, cần kiểm tra", "Impossible date: left as is, to review"},
+    {"PD-N023", "Chuẩn hóa địa chỉ thư điện tử", "E-mail address normalized"},
+    {"PD-N024", "Trường quá dài (trên 1 MiB): không chuẩn hóa", "Field too long (over 1 MiB): not normalized"},
+};
+
+typedef struct nctx {
+    pd_findings *out;
+    unsigned flags;
+    pd_ethnic_list elist;
+    long record;
+    pd_uuid id;
+    char path[512];
+    size_t plen;
+    pd_nbuf a, b;
+    int rc;
+} nctx;
+
+static size_t path_push(nctx *c, const char *name, long index)
+{
+    size_t old = c->plen;
+    int n;
+    if (index >= 0)
+        n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s[%ld]", c->plen ? "." : "", name,
+                     index);
+    else
+        n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s", c->plen ? "." : "", name);
+    if (n > 0 && (size_t)n < sizeof c->path - c->plen)
+        c->plen += (size_t)n;
+    return old;
+}
+
+static void path_pop(nctx *c, size_t old)
+{
+    c->plen = old;
+    c->path[old] = '\0';
+}
+
+static void emit(nctx *c, int rule, pd_severity sev, const char *oldv, const char *newv)
+{
+    pd_finding f;
+    if (c->out == NULL || c->rc)
+        return;
+    memset(&f, 0, sizeof f);
+    f.rule = rules[rule].code;
+    f.severity = sev;
+    f.path = c->path;
+    f.message_vi = rules[rule].vi;
+    f.message_en = rules[rule].en;
+    f.old_value = oldv;
+    f.new_value = newv;
+    f.record = c->record;
+    f.record_id = c->id;
+    if (pd_findings_add(c->out, &f) != 0)
+        c->rc = PD_ENOMEM;
+}
+
+static int set_str(nctx *c, char **field, const char *v, size_t n)
+{
+    char *s;
+    if (c->flags & PD_NORMALIZE_DRY_RUN)
+        return 0;
+    s = malloc(n + 1);
+    if (s == NULL) {
+        c->rc = pd_error__oom();
+        return -1;
+    }
+    memcpy(s, v, n);
+    s[n] = '\0';
+    free(*field);
+    *field = s;
+    return 0;
+}
+
+static int valid_utf8_n(const char *s, size_t n)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s, *e = p + n;
+    while (p < e) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        k = utf8proc_iterate(p, e - p, &cp);
+        if (k < 0)
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
+/* returns 1 if usable text (valid, not too long), else reports and returns 0 */
+static int text_ok(nctx *c, const char *s, size_t n)
+{
+    if (n > PD_NORMALIZE_MAX_FIELD) {
+        emit(c, N_LONG, PD_SEVERITY_WARNING, NULL, NULL);
+        return 0;
+    }
+    if (!valid_utf8_n(s, n)) {
+        emit(c, N_UTF8, PD_SEVERITY_WARNING, NULL, NULL);
+        return 0;
+    }
+    return 1;
+}
+
+static void add_alias(nctx *c, PdPb__Member *m, const char *orig);
+
+static void do_text(nctx *c, char **field, int is_name, PdPb__Member *keep_in)
+{
+    const char *s = *field;
+    size_t n;
+    unsigned ch = 0;
+    int rc;
+    if (s == NULL || c->rc)
+        return;
+    n = strlen(s);
+    if (!text_ok(c, s, n))
+        return;
+    rc = is_name ? name_clean(&c->a, &c->b, s, n, &ch) : text_clean(&c->a, s, n, &ch);
+    if (rc) {
+        if (rc == PD_ENOMEM)
+            c->rc = rc;
+        else
+            emit(c, N_UTF8, PD_SEVERITY_WARNING, NULL, NULL);
+        return;
+    }
+    if (c->a.len == n && memcmp(c->a.p, s, n) == 0)
+        return;
+    if (ch & CH_NFC)
+        emit(c, N_NFC, PD_SEVERITY_INFO, s, c->a.p);
+    if (ch & CH_SPACE)
+        emit(c, N_SPACE, PD_SEVERITY_INFO, s, c->a.p);
+    if (ch & CH_LOOKALIKE)
+        emit(c, N_LOOK, PD_SEVERITY_INFO, s, c->a.p);
+    if (ch & CH_APOS)
+        emit(c, N_APOS, PD_SEVERITY_INFO, s, c->a.p);
+    if (ch & CH_CONTROL)
+        emit(c, N_CTRL, PD_SEVERITY_INFO, s, c->a.p);
+    if (ch & CH_CASE)
+        emit(c, N_CASE, PD_SEVERITY_INFO, s, c->a.p);
+    if (!(ch & (CH_NFC | CH_SPACE | CH_LOOKALIKE | CH_APOS | CH_CONTROL | CH_CASE)))
+        emit(c, N_SPACE, PD_SEVERITY_INFO, s, c->a.p);
+    if (keep_in && (c->flags & PD_NORMALIZE_KEEP_ORIGINAL) && !(c->flags & PD_NORMALIZE_DRY_RUN))
+        add_alias(c, keep_in, s);
+    set_str(c, field, c->a.p, c->a.len);
+}
+
+static void add_alias(nctx *c, PdPb__Member *m, const char *orig)
+{
+    size_t i;
+    char **na, *dup;
+    for (i = 0; i < m->n_aliases; i++)
+        if (m->aliases[i] && strcmp(m->aliases[i], orig) == 0)
+            return;
+    dup = pd__strdup(orig);
+    if (dup == NULL) {
+        c->rc = PD_ENOMEM;
+        return;
+    }
+    na = realloc(m->aliases, (m->n_aliases + 1) * sizeof *na);
+    if (na == NULL) {
+        free(dup);
+        c->rc = pd_error__oom();
+        return;
+    }
+    na[m->n_aliases++] = dup;
+    m->aliases = na;
+}
+
+static void do_phone(nctx *c, char **field)
+{
+    char buf[16];
+    const char *s = *field;
+    if (s == NULL || c->rc)
+        return;
+    if (!text_ok(c, s, strlen(s)))
+        return;
+    if (phone_norm(buf, s) != 0) {
+        emit(c, N_PHONE_BAD, PD_SEVERITY_WARNING, s, NULL);
+        return;
+    }
+    if (strcmp(buf, s) == 0)
+        return;
+    emit(c, N_PHONE, PD_SEVERITY_INFO, s, buf);
+    set_str(c, field, buf, strlen(buf));
+}
+
+static void do_email(nctx *c, char **field)
+{
+    const char *s = *field, *at;
+    size_t n, i, st = 0;
+    if (s == NULL || c->rc)
+        return;
+    n = strlen(s);
+    if (!text_ok(c, s, n))
+        return;
+    while (st < n && (s[st] == ' ' || s[st] == '\t'))
+        st++;
+    while (n > st && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    c->a.len = 0;
+    if (pd_nbuf_put(&c->a, s + st, n - st) != 0) {
+        c->rc = PD_ENOMEM;
+        return;
+    }
+    at = strrchr(c->a.p, '@');
+    if (at)
+        for (i = (size_t)(at - c->a.p); i < c->a.len; i++)
+            if (c->a.p[i] >= 'A' && c->a.p[i] <= 'Z')
+                c->a.p[i] = (char)(c->a.p[i] - 'A' + 'a');
+    if (strcmp(c->a.p, s) == 0)
+        return;
+    emit(c, N_EMAIL, PD_SEVERITY_INFO, s, c->a.p);
+    set_str(c, field, c->a.p, c->a.len);
+}
+
+static const char *id_type_name(int t)
+{
+    static const char *const n[] = {"ID_TYPE_UNSPECIFIED", "ID_TYPE_CCCD", "ID_TYPE_CMND9", "ID_TYPE_CMND12",
+                                    "ID_TYPE_PASSPORT", "ID_TYPE_OTHER"};
+    return t >= 0 && t <= 5 ? n[t] : "?";
+}
+
+static void do_id(nctx *c, PdPb__IdNumber *id)
+{
+    pd_id_norm r;
+    int stated = id->has_type ? (int)id->type : 0, rc;
+    size_t old;
+    if (id->number == NULL || c->rc)
+        return;
+    old = path_push(c, "number", -1);
+    if (!text_ok(c, id->number, strlen(id->number))) {
+        path_pop(c, old);
+        return;
+    }
+    rc = pd_normalize_id_number(&r, id->number, (pd_id_type)stated);
+    if (rc != 0) {
+        if (r.suggestion[0])
+            emit(c, N_ID_ZEROS, PD_SEVERITY_WARNING, id->number, r.suggestion);
+        else
+            emit(c, N_ID_BAD, PD_SEVERITY_WARNING, id->number, NULL);
+        path_pop(c, old);
+        return;
+    }
+    if (strcmp(r.number, id->number) != 0) {
+        emit(c, N_ID, PD_SEVERITY_INFO, id->number, r.number);
+        set_str(c, &id->number, r.number, strlen(r.number));
+    }
+    path_pop(c, old);
+    if (stated == 0 && r.type != PD_ID_UNSPECIFIED) {
+        old = path_push(c, "type", -1);
+        emit(c, N_ID_TYPE, PD_SEVERITY_INFO, id->has_type ? id_type_name(0) : NULL, id_type_name(r.type));
+        if (!(c->flags & PD_NORMALIZE_DRY_RUN)) {
+            id->has_type = 1;
+            id->type = (PdPb__IdType)r.type;
+        }
+        path_pop(c, old);
+    }
+}
+
+static void set_code(nctx *c, char **field, const char *name, const char *v)
+{
+    size_t old;
+    if (v == NULL || v[0] == '\0')
+        return;
+    old = path_push(c, name, -1);
+    emit(c, N_PLACE, PD_SEVERITY_INFO, NULL, v);
+    set_str(c, field, v, strlen(v));
+    path_pop(c, old);
+}
+
+static void do_address(nctx *c, PdPb__Address *a)
+{
+    pd_place_match m;
+    size_t old;
+    if (c->rc || (c->flags & PD_NORMALIZE_NO_PLACES) || a->text == NULL || a->text[0] == '\0')
+        return;
+    if ((a->province_code && a->province_code[0]) || (a->commune_code && a->commune_code[0]))
+        return;
+    if (a->country && a->country[0] && strcmp(a->country, "VN") != 0)
+        return;
+    if (!valid_utf8_n(a->text, strlen(a->text)) || strlen(a->text) > 4096)
+        return;
+    if (pd_normalize_place(&m, a->text, !(c->flags & PD_NORMALIZE_PLACES_PRE2025)) != 0) {
+        if (pd_error_last()->code == PD_ENOMEM)
+            c->rc = PD_ENOMEM;
+        return;
+    }
+    set_code(c, &a->province_code, "province_code", m.province_code);
+    set_code(c, &a->district_code, "district_code", m.district_code);
+    set_code(c, &a->commune_code, "commune_code", m.commune_code);
+    if (!a->has_admin_version || a->admin_version == 0) {
+        old = path_push(c, "admin_version", -1);
+        emit(c, N_PLACE, PD_SEVERITY_INFO, NULL,
+             m.gen == PD_ADMIN_GEN_2025 ? "ADMIN_VERSION_2025" : "ADMIN_VERSION_PRE2025");
+        if (!(c->flags & PD_NORMALIZE_DRY_RUN)) {
+            a->has_admin_version = 1;
+            a->admin_version = (PdPb__AdminVersion)m.gen;
+        }
+        path_pop(c, old);
+    }
+    if (m.converted)
+        emit(c, N_PLACE_OLD, PD_SEVERITY_INFO, a->text, NULL);
+    if (m.split || m.ambiguous)
+        emit(c, N_PLACE_SPLIT, PD_SEVERITY_WARNING, a->text, NULL);
+}
+
+static void do_ethnicity(nctx *c, PdPb__Ethnicity *e)
+{
+    const pd_ethnic_group *g;
+    pd_ethnic_list list;
+    const char *code;
+    size_t old;
+    if (c->rc || e->name == NULL || e->name[0] == '\0' || (e->code && e->code[0]))
+        return;
+    if (!valid_utf8_n(e->name, strlen(e->name)) || strlen(e->name) > 4096)
+        return;
+    list = (e->has_list && e->list) ? (pd_ethnic_list)e->list : c->elist;
+    old = path_push(c, "code", -1);
+    if (pd_refdata_ethnic_by_name(&g, e->name) != 0) {
+        if (pd_error_last()->code == PD_ENOMEM)
+            c->rc = PD_ENOMEM;
+        else
+            emit(c, N_ETH_BAD, PD_SEVERITY_WARNING, e->name, NULL);
+        path_pop(c, old);
+        return;
+    }
+    code = pd_refdata_ethnic_code(g, list);
+    emit(c, N_ETH, PD_SEVERITY_INFO, NULL, code);
+    set_str(c, &e->code, code, strlen(code));
+    path_pop(c, old);
+    if (!(e->has_list && e->list)) {
+        old = path_push(c, "list", -1);
+        emit(c, N_ETH, PD_SEVERITY_INFO, NULL, list == PD_ETHNIC_LIST_1979 ? "ETHNIC_LIST_1979" : "ETHNIC_LIST_2008");
+        if (!(c->flags & PD_NORMALIZE_DRY_RUN)) {
+            e->has_list = 1;
+            e->list = (PdPb__EthnicList)list;
+        }
+        path_pop(c, old);
+    }
+}
+
+static void do_religion(nctx *c, PdPb__Religion *r)
+{
+    const pd_religion *rel;
+    size_t old;
+    if (c->rc || r->name == NULL || r->name[0] == '\0' || (r->code && r->code[0]))
+        return;
+    if (!valid_utf8_n(r->name, strlen(r->name)) || strlen(r->name) > 4096)
+        return;
+    old = path_push(c, "code", -1);
+    if (pd_refdata_religion_by_name(&rel, r->name) != 0) {
+        if (pd_error_last()->code == PD_ENOMEM)
+            c->rc = PD_ENOMEM;
+        else
+            emit(c, N_REL_BAD, PD_SEVERITY_WARNING, r->name, NULL);
+    } else {
+        emit(c, N_REL, PD_SEVERITY_INFO, NULL, rel->code);
+        set_str(c, &r->code, rel->code, strlen(rel->code));
+    }
+    path_pop(c, old);
+}
+
+static void do_date(nctx *c, PdPb__Date *d)
+{
+    pd_date v;
+    int want;
+    static const char *const pn[] = {"DATE_PRECISION_UNSPECIFIED", "DATE_PRECISION_YEAR",
+                                     "DATE_PRECISION_MONTH", "DATE_PRECISION_DAY"};
+    v.year = d->has_year ? d->year : 0;
+    v.month = d->has_month ? d->month : 0;
+    v.day = d->has_day ? d->day : 0;
+    if (v.year == 0 && v.month == 0 && v.day == 0)
+        return;
+    if (!pd_normalize_date_valid(&v)) {
+        char buf[48];
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.year, v.month, v.day);
+        emit(c, N_DATE_BAD, PD_SEVERITY_WARNING, buf, NULL);
+        return;
+    }
+    want = v.day ? 3 : v.month ? 2 : 1;
+    if (d->has_precision && d->precision != 0 && (int)d->precision != want) {
+        size_t old = path_push(c, "precision", -1);
+        emit(c, N_DATE_PREC, PD_SEVERITY_INFO, (int)d->precision >= 0 && (int)d->precision <= 3 ? pn[d->precision] : "?",
+             pn[want]);
+        if (!(c->flags & PD_NORMALIZE_DRY_RUN))
+            d->precision = (PdPb__DatePrecision)want;
+        path_pop(c, old);
+    }
+}
+
+/* free-text fields kept exactly as entered (multi-line notes) or handled elsewhere */
+static int skip_text(const char *name)
+{
+    static const char *const skip[] = {"history_notes", "note", "reason", "political_notes", "text",
+                                       "province_code", "district_code", "commune_code", "country",
+                                       "code", "number", NULL};
+    int i;
+    for (i = 0; skip[i]; i++)
+        if (strcmp(name, skip[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_name_field(const char *name)
+{
+    return strcmp(name, "full_name") == 0 || strcmp(name, "birth_name") == 0 ||
+           strcmp(name, "aliases") == 0 || strcmp(name, "introducer_names") == 0;
+}
+
+static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member);
+
+static void walk_sub(nctx *c, ProtobufCMessage *sub, PdPb__Member *member)
+{
+    const ProtobufCMessageDescriptor *d = sub->descriptor;
+    if (d == &pd__pb__date__descriptor)
+        do_date(c, (PdPb__Date *)sub);
+    else {
+        walk(c, sub, member);
+        if (d == &pd__pb__address__descriptor)
+            do_address(c, (PdPb__Address *)sub);
+        else if (d == &pd__pb__ethnicity__descriptor)
+            do_ethnicity(c, (PdPb__Ethnicity *)sub);
+        else if (d == &pd__pb__religion__descriptor)
+            do_religion(c, (PdPb__Religion *)sub);
+        else if (d == &pd__pb__id_number__descriptor)
+            do_id(c, (PdPb__IdNumber *)sub);
+    }
+}
+
+static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    unsigned i;
+    int is_contacts = d == &pd__pb__contacts__descriptor, is_member = d == &pd__pb__member__descriptor;
+    for (i = 0; i < d->n_fields && c->rc == 0; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        char *base = (char *)msg;
+        if (f->type == PROTOBUF_C_TYPE_STRING) {
+            if (skip_text(f->name))
+                continue;
+            if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+                size_t n = *(size_t *)(base + f->quantifier_offset), k;
+                char **arr = *(char ***)(base + f->offset);
+                if (is_member && (c->flags & PD_NORMALIZE_KEEP_ORIGINAL) && strcmp(f->name, "aliases") == 0)
+                    continue; /* the originals kept there stay as entered */
+                for (k = 0; k < n && c->rc == 0; k++) {
+                    size_t old = path_push(c, f->name, (long)k);
+                    if (is_contacts && strcmp(f->name, "phones") == 0)
+                        do_phone(c, &arr[k]);
+                    else if (is_contacts && strcmp(f->name, "emails") == 0)
+                        do_email(c, &arr[k]);
+                    else
+                        do_text(c, &arr[k], is_name_field(f->name), NULL);
+                    path_pop(c, old);
+                }
+            } else {
+                char **pp = (char **)(base + f->offset);
+                size_t old;
+                if (*pp == NULL || (f->default_value && *pp == (char *)f->default_value))
+                    continue;
+                old = path_push(c, f->name, -1);
+                do_text(c, pp, is_name_field(f->name),
+                        is_member && strcmp(f->name, "full_name") == 0 ? member : NULL);
+                path_pop(c, old);
+            }
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+                size_t n = *(size_t *)(base + f->quantifier_offset), k;
+                ProtobufCMessage **arr = *(ProtobufCMessage ***)(base + f->offset);
+                for (k = 0; k < n && c->rc == 0; k++) {
+                    size_t old;
+                    if (arr[k] == NULL)
+                        continue;
+                    old = path_push(c, f->name, (long)k);
+                    walk_sub(c, arr[k], member);
+                    path_pop(c, old);
+                }
+            } else {
+                ProtobufCMessage *sub = *(ProtobufCMessage **)(base + f->offset);
+                size_t old;
+                if (sub == NULL)
+                    continue;
+                old = path_push(c, f->name, -1);
+                walk_sub(c, sub, member);
+                path_pop(c, old);
+            }
+        }
+    }
+}
+
+int pd_normalize_record(pd_record *r, pd_findings *changes, const pd_normalize_options *opts)
+{
+    nctx c;
+    ProtobufCMessage *msg = (ProtobufCMessage *)r;
+    if (r == NULL)
+        return pd_error__set(PD_EINVALID, "record is NULL");
+    if (opts && opts->version != PD_NORMALIZE_OPTIONS_VERSION)
+        return pd_error__set(PD_EINVALID, "unknown pd_normalize_options version %u", opts->version);
+    memset(&c.id, 0, sizeof c.id);
+    c.out = changes;
+    c.flags = opts ? opts->flags : 0;
+    c.elist = opts && opts->ethnic_list ? opts->ethnic_list : PD_ETHNIC_LIST_2008;
+    c.record = opts ? opts->record : 0;
+    c.path[0] = '\0';
+    c.plen = 0;
+    c.rc = 0;
+    (void)pd_record_id(&c.id, r);
+    pd_nbuf_init(&c.a);
+    pd_nbuf_init(&c.b);
+    walk(&c, msg, msg->descriptor == &pd__pb__member__descriptor ? (PdPb__Member *)msg : NULL);
+    pd_nbuf_free(&c.a);
+    pd_nbuf_free(&c.b);
+    return c.rc;
+}

@@ -360,34 +360,36 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
     pd_nbuf b;
     pd_nbuf_init(&b);
     for (pass = 0; pass < 2 && found == 0; pass++) {
-        q = pass == 0 ? name : alt;
-        if (q == NULL)
+        int m;
+        if ((pass == 0 ? name : alt) == NULL)
             break;
-        for (strip = 0; strip < 4 && found == 0 && *q; strip++) {
-            int m, pi;
-            for (m = PD_KEY_TONE; m <= PD_KEY_COMPACT && found == 0; m++) {
+        /* exact keys at every prefix level first, then looser keys */
+        for (m = PD_KEY_TONE; m <= PD_KEY_COMPACT && found == 0; m++) {
+            q = pass == 0 ? name : alt;
+            for (strip = 0; strip < 4 && found == 0 && *q; strip++) {
                 size_t lo, hi, i;
+                int pi;
                 if (pd_normalize__key(&b, q, strlen(q), m, 1) != 0 || b.len == 0)
                     break;
                 ix_range(&ix[t][m - 1], b.p, &lo, &hi);
                 for (i = lo; i < hi; i++)
                     if (f == NULL || f(ix[t][m - 1].e[i].item, arg))
                         found = add_unique(buf, found, max, ix[t][m - 1].e[i].item, &total);
-            }
-            if (found)
-                break;
-            /* strip a type word */
-            if (pd_normalize__key(&b, q, strlen(q), PD_KEY_FOLD, 0) != 0)
-                break;
-            for (pi = 0; prefixes[pi]; pi++) {
-                size_t pl = strlen(prefixes[pi]);
-                if (b.len > pl && strncmp(b.p, prefixes[pi], pl) == 0 && b.p[pl] == ' ') {
-                    q = skip_tokens(q, prefixes[pi], pl);
+                if (found)
                     break;
+                /* strip a type word */
+                if (pd_normalize__key(&b, q, strlen(q), PD_KEY_FOLD, 0) != 0)
+                    break;
+                for (pi = 0; prefixes[pi]; pi++) {
+                    size_t pl = strlen(prefixes[pi]);
+                    if (b.len > pl && strncmp(b.p, prefixes[pi], pl) == 0 && b.p[pl] == ' ') {
+                        q = skip_tokens(q, prefixes[pi], pl);
+                        break;
+                    }
                 }
+                if (prefixes[pi] == NULL)
+                    break;
             }
-            if (prefixes[pi] == NULL)
-                break;
         }
         if (found == 0 && pass == 0) {
             /* defect F: lower-case L for the capital I of "Ia", and "AI" for "Al" */

@@ -168,7 +168,7 @@ PD_EXTERN(int) pd_normalize_place(pd_place_match *out, const char *text, int to_
 /* ---- records --------------------------------------------------------------------------- */
 
 #define PD_NORMALIZE_DRY_RUN 1u       /**< report the changes without making them */
-#define PD_NORMALIZE_KEEP_ORIGINAL 2u /**< also keep a changed full_name in `aliases` */
+#define PD_NORMALIZE_KEEP_ORIGINAL 2u /**< also keep a changed full_name in `aliases` (aliases are then not normalized) */
 #define PD_NORMALIZE_NO_PLACES 4u     /**< skip address → code resolution */
 #define PD_NORMALIZE_PLACES_PRE2025 8u /**< keep pre-2025 codes instead of converting */
 
