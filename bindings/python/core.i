@@ -145,3 +145,4 @@ pd_rc pd_py_uuid_canonical(char **out, const char *text)
 int pd_py_uuid_cmp(const pd_uuid *a, const pd_uuid *b) { return pd_uuid_cmp(a, b); }
 int pd_py_uuid_is_nil(const pd_uuid *a) { return pd_uuid_is_nil(a); }
 %}
+

@@ -5,6 +5,7 @@
 
 %include "core.i"
 %include "record.i"
+%include "classification.i"
 %include "codec.i"
 %include "refdata.i"
 %include "normalize.i"

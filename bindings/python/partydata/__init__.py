@@ -41,3 +41,21 @@ for _m in ("_record", "_codec", "_refdata", "_normalize", "_validate", "_store",
         continue
     for _name in getattr(_mod, "__all__", ()):
         globals()[_name] = getattr(_mod, _name)
+
+
+# ---- classification (design §7) ------------------------------------------------
+CLASS_NONE, CLASS_PERSONAL, CLASS_SENSITIVE = 0, 1, 2
+_CLASS_BY_NAME = {"none": 0, "personal": 1, "sensitive": 2}
+
+
+def field_classification(kind, path):
+    """The classification ("none", "personal", "sensitive") of a field path of a
+    kind (partydata.Kind or int): the highest level along the path."""
+    return _c.pd_classification_name(_c.pd_field_classification(int(kind), path))
+
+
+def strip(record, level="none"):
+    """Clear, in place, every field of record classified above level
+    ("none", "personal" or "sensitive"); returns how many fields were cleared."""
+    lvl = _CLASS_BY_NAME[level] if isinstance(level, str) else int(level)
+    return _c.pd_record_strip(record._h, lvl)

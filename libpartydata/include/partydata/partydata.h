@@ -10,6 +10,7 @@
 #include "id.h"
 #include "record.h"
 #include "finding.h"
+#include "classification.h"
 #include "codec.h"
 #include "refdata.h"
 #include "normalize.h"
