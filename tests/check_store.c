@@ -636,6 +636,7 @@ static pd_store *populated(tree *t)
     t->root = mk_org("Đảng bộ Tỉnh", NULL);
     t->a = mk_org("Đảng bộ xã A", t->root);
     t->b = mk_org("Đảng bộ xã B", t->root);
+    ck_assert_int_eq(pd_record_set(t->b, "admin_unit.province_code", "79"), 0);
     t->a1 = mk_org("Chi bộ thôn A1", t->a);
     put_ok(st, t->root, PD_STORE_INSERTED);
     put_ok(st, t->a, PD_STORE_INSERTED);

@@ -37,7 +37,8 @@ typedef struct kind_info {
 static const char *const member_cols[] = {
     "id", "cccd", "party_card_no", "full_name", "name_fold", "birth_date", "birth_year",
     "birth_precision", "gender", "ethnicity_code", "religion_code", "status",
-    "current_org_id", "province_code", "commune_code", "hometown_province_code",
+    "current_org_id", "province_code", "commune_code", "residence_province_code",
+    "residence_commune_code", "hometown_province_code",
     "admission_decision_date", "admission_date", "official_date", "merged_into_id"};
 static const char *const org_cols[] = {"id", "code", "name", "name_fold", "kind", "level",
                                        "parent_id", "province_code", "commune_code",
@@ -53,7 +54,7 @@ static const char *const meta_cols[] = {"revision", "store_rev", "updated_at", "
 
 static const kind_info kinds[PD_STORE_KINDS] = {
     {NULL, NULL, NULL, 0, NULL},
-    {"members", &pd__pb__member__descriptor, member_cols, 20, "current_org_id"},
+    {"members", &pd__pb__member__descriptor, member_cols, 22, "current_org_id"},
     {"organizations", &pd__pb__organization__descriptor, org_cols, 11, "id"},
     {"memberships", &pd__pb__membership__descriptor, ms_cols, 6, "org_id"},
     {"events", &pd__pb__event__descriptor, ev_cols, 7, NULL},
@@ -270,7 +271,7 @@ static char *sql_for(int which, pd_kind k)
     case PD_STMT_MAXREV:
         return pd__strdup("SELECT max(revision) FROM history WHERE record_id=?1");
     case PD_STMT_ORG_EXISTS:
-        return pd__strdup("SELECT 1 FROM organizations WHERE id=?1");
+        return pd__strdup("SELECT province_code, commune_code FROM organizations WHERE id=?1");
     case PD_STMT_MEMBER_EXISTS:
         return pd__strdup("SELECT 1 FROM members WHERE id=?1");
     case PD_STMT_DUP_CCCD:
@@ -428,7 +429,7 @@ static size_t member_cccd_index(const PdPb__Member *m)
 static const char *nonempty(const char *s) { return s && s[0] ? s : NULL; }
 
 /* Bind the typed columns of a record (1..ncols). Returns 0 or PD_ENOMEM. */
-static int bind_columns(sqlite3_stmt *s, pd_kind k, const pd_record *r)
+static int bind_columns(sqlite3_stmt *s, pd_store *st, pd_kind k, const pd_record *r)
 {
     switch (k) {
     case PD_KIND_MEMBER: {
@@ -452,14 +453,20 @@ static int bind_columns(sqlite3_stmt *s, pd_kind k, const pd_record *r)
         bind_text(s, 11, m->religion ? nonempty(m->religion->code) : NULL);
         bind_int_opt(s, 12, m->has_status, m->status);
         bind_idb(s, 13, m->has_current_org_id, &m->current_org_id);
+        /* where the member is active: the organization's admin unit, else residence */
         const PdPb__Address *res = m->permanent_residence;
-        bind_text(s, 14, res ? nonempty(res->province_code) : NULL);
-        bind_text(s, 15, res ? nonempty(res->commune_code) : NULL);
-        bind_text(s, 16, m->hometown ? nonempty(m->hometown->province_code) : NULL);
-        bind_date(s, 17, m->admission_decision_date);
-        bind_date(s, 18, m->admission_date);
-        bind_date(s, 19, m->official_date);
-        bind_idb(s, 20, m->has_merged_into_id, &m->merged_into_id);
+        const char *rp = res ? nonempty(res->province_code) : NULL;
+        const char *rc = res ? nonempty(res->commune_code) : NULL;
+        int org = m->has_current_org_id && st->ref_prov[0];
+        bind_text(s, 14, org ? st->ref_prov : rp);
+        bind_text(s, 15, org ? (st->ref_comm[0] ? st->ref_comm : NULL) : rc);
+        bind_text(s, 16, rp);
+        bind_text(s, 17, rc);
+        bind_text(s, 18, m->hometown ? nonempty(m->hometown->province_code) : NULL);
+        bind_date(s, 19, m->admission_decision_date);
+        bind_date(s, 20, m->admission_date);
+        bind_date(s, 21, m->official_date);
+        bind_idb(s, 22, m->has_merged_into_id, &m->merged_into_id);
         return 0;
     }
     case PD_KIND_ORG: {
@@ -842,6 +849,11 @@ static int exists_by(pd_store *st, int which, const ProtobufCBinaryData *id, int
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return pd_store__sqlerr(st, sqlite3_extended_errcode(st->db), "lookup");
     *found = rc == SQLITE_ROW;
+    if (*found && which == PD_STMT_ORG_EXISTS) {
+        const unsigned char *p = sqlite3_column_text(s, 0), *c = sqlite3_column_text(s, 1);
+        snprintf(st->ref_prov, sizeof st->ref_prov, "%s", p ? (const char *)p : "");
+        snprintf(st->ref_comm, sizeof st->ref_comm, "%s", c ? (const char *)c : "");
+    }
     sqlite3_reset(s);
     return 0;
 }
@@ -874,6 +886,7 @@ static int need_ref(pd_store *st, int which, protobuf_c_boolean has, const Proto
 static int check_refs(pd_store *st, pd_kind k, const pd_record *r)
 {
     int rc = 0;
+    st->ref_prov[0] = st->ref_comm[0] = '\0';
     switch (k) {
     case PD_KIND_MEMBER: {
         const PdPb__Member *m = (const PdPb__Member *)r;
@@ -1162,7 +1175,7 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
         rc = pd_error_last()->code;
         goto out;
     }
-    if ((rc = bind_columns(s, k, r)) < 0) {
+    if ((rc = bind_columns(s, st, k, r)) < 0) {
         rc = pd_error__oom();
         goto out;
     }
@@ -1926,6 +1939,8 @@ static const struct {
 } stat_dims[] = {
     {"province", "t.province_code"},
     {"commune", "t.commune_code"},
+    {"residence_province", "t.residence_province_code"},
+    {"residence_commune", "t.residence_commune_code"},
     {"hometown_province", "t.hometown_province_code"},
     {"gender", PD_SQL_GENDER("t.gender")},
     {"status", PD_SQL_STATUS("t.status")},

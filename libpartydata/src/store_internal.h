@@ -38,6 +38,8 @@ struct pd_store {
     char *node;
     char *author;
     long long cache_pages_default;
+    /* admin unit of the organization last checked by a member's put (province_code) */
+    char ref_prov[16], ref_comm[16];
     sqlite3_stmt *stmt[PD_STMT_COUNT][PD_STORE_KINDS];
 };
 

@@ -240,7 +240,11 @@ typedef struct pd_store_query {
      * current organization is the root or below it; organizations in the subtree.
      */
     const pd_uuid *org;
-    const char *province_code; /**< members' permanent-residence province; orgs' admin unit */
+    /**
+     * Province code: members' `province_code` column (the province of the member's
+     * organization, else of the permanent residence); organizations' admin unit.
+     */
+    const char *province_code;
     int status;                /**< member status (pd_status), 0 = any */
     const char *name_prefix;   /**< prefix of the folded name (diacritics, case ignored) */
     int64_t since_revision;    /**< only records written after this store revision */
@@ -286,7 +290,9 @@ typedef struct pd_stats pd_stats;
 
 /**
  * Count members grouped by dimensions. Dimensions (comma-separated, in order):
- * province, commune, hometown_province, gender, status, ethnicity, religion,
+ * province, commune (where the member is active: its organization's admin unit,
+ * else its permanent residence), residence_province, residence_commune,
+ * hometown_province, gender, status, ethnicity, religion,
  * birth_year, birth_decade, admission_year, official_year, org, needs_review.
  * Keys come as text: codes ("01"), enum short names ("NU", "CHINH_THUC"), years;
  * NULL when unknown.
