@@ -336,6 +336,29 @@ static const char *skip_tokens(const char *s, const char *fold, size_t plen)
 
 typedef int (*unit_filter)(const void *item, const void *arg);
 
+static const char *unit_type(int t, const void *item)
+{
+    return (t == IX_PROV25 || t == IX_PROVPRE) ? ((const pd_province *)item)->type
+                                               : ((const pd_commune *)item)->type;
+}
+
+static const char *prefix_type(const char *prefix)
+{
+    if (!strcmp(prefix, "xa") || !strcmp(prefix, "x"))
+        return "xa";
+    if (!strcmp(prefix, "phuong") || !strcmp(prefix, "p"))
+        return "phuong";
+    if (!strcmp(prefix, "thi tran") || !strcmp(prefix, "tt"))
+        return "thi_tran";
+    if (!strcmp(prefix, "dac khu"))
+        return "dac_khu";
+    if (!strcmp(prefix, "tinh"))
+        return "tinh";
+    if (!strcmp(prefix, "thanh pho") || !strcmp(prefix, "tp") || !strcmp(prefix, "t p"))
+        return "thanh_pho";
+    return NULL;
+}
+
 static size_t add_unique(const void **buf, size_t n, size_t max, const void *item, size_t *total)
 {
     size_t i;
@@ -357,6 +380,7 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
     char *alt = NULL;
     size_t found = 0, total = 0;
     int strip, pass;
+    const char *type_hint = NULL;
     pd_nbuf b;
     pd_nbuf_init(&b);
     for (pass = 0; pass < 2 && found == 0; pass++) {
@@ -366,6 +390,7 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
         /* exact keys at every prefix level first, then looser keys */
         for (m = PD_KEY_TONE; m <= PD_KEY_COMPACT && found == 0; m++) {
             q = pass == 0 ? name : alt;
+            type_hint = NULL;
             for (strip = 0; strip < 4 && found == 0 && *q; strip++) {
                 size_t lo, hi, i;
                 int pi;
@@ -375,6 +400,15 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
                 for (i = lo; i < hi; i++)
                     if (f == NULL || f(ix[t][m - 1].e[i].item, arg))
                         found = add_unique(buf, found, max, ix[t][m - 1].e[i].item, &total);
+                if (found > 1 && type_hint && found <= max) {
+                    /* "Thị trấn X" picks the thị trấn among same-named units */
+                    size_t k = 0;
+                    for (i = 0; i < found; i++)
+                        if (strcmp(unit_type(t, buf[i]), type_hint) == 0)
+                            buf[k++] = buf[i];
+                    if (k)
+                        found = k;
+                }
                 if (found)
                     break;
                 /* strip a type word */
@@ -384,6 +418,8 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
                     size_t pl = strlen(prefixes[pi]);
                     if (b.len > pl && strncmp(b.p, prefixes[pi], pl) == 0 && b.p[pl] == ' ') {
                         q = skip_tokens(q, prefixes[pi], pl);
+                        if (strip == 0)
+                            type_hint = prefix_type(prefixes[pi]);
                         break;
                     }
                 }
