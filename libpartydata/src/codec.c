@@ -1003,9 +1003,24 @@ static int write_json(pd_writer *w, const pd_record *r)
     json_t *j = pd_codec__json_encode(m, 0);
     if (!j)
         return pd_error_last()->code ? pd_error_last()->code : PD_ENOMEM;
-    int rc = json_dumpf(j, w->fp, JSON_COMPACT);
+    /* one fwrite per line: json_dumpf writes token by token */
+    size_t n = json_dumpb(j, (char *)w->scratch, w->scap, JSON_COMPACT);
+    if (n + 1 > w->scap) {
+        size_t ncap = (n + 1) * 2;
+        unsigned char *nb = realloc(w->scratch, ncap);
+        if (!nb) {
+            json_decref(j);
+            return pd_error__oom();
+        }
+        w->scratch = nb;
+        w->scap = ncap;
+        n = json_dumpb(j, (char *)w->scratch, w->scap, JSON_COMPACT);
+    }
     json_decref(j);
-    if (rc != 0 || fputc('\n', w->fp) == EOF)
+    if (n == 0)
+        return pd_error__oom();
+    w->scratch[n] = '\n';
+    if (fwrite(w->scratch, 1, n + 1, w->fp) != n + 1)
         return writer_io_error(w);
     return 0;
 }
