@@ -1,7 +1,7 @@
 /*
  * bench_match.c: deduplication of N members (env PD_BENCH_N, default 1000000) with
- * 2% duplicates and 5% dirty records, made by a small generator of its own that
- * knows the truth. Prints one JSON object per measure (HELPERS.md format):
+ * 2% duplicates and 5% dirty records, made by the library's generator (truth from
+ * its cluster items), or with PD_BENCH_GEN=own by a small generator of this file. Prints one JSON object per measure (HELPERS.md format):
  * dedup time, records/s, candidate pairs, pairs/s, peak RSS, pair and cluster F1.
  *
  * The goal of issue 7: 1 M members in under 60 s on a 2-core machine, F1 >= 0.98.
@@ -262,6 +262,105 @@ static pd_member *to_member(const person *p)
     return m;
 }
 
+/* id → record index, open addressing */
+typedef struct idmap {
+    pd_uuid *ids;
+    size_t *idx;
+    size_t cap;
+} idmap;
+
+static size_t idhash(const pd_uuid *u)
+{
+    uint64_t h;
+    memcpy(&h, u->bytes + 8, 8);
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static void idmap_put(idmap *m, const pd_uuid *u, size_t i)
+{
+    size_t k = idhash(u) & (m->cap - 1);
+    while (m->idx[k] != (size_t)-1)
+        k = (k + 1) & (m->cap - 1);
+    m->ids[k] = *u;
+    m->idx[k] = i;
+}
+
+static size_t idmap_get(const idmap *m, const pd_uuid *u)
+{
+    size_t k = idhash(u) & (m->cap - 1);
+    while (m->idx[k] != (size_t)-1) {
+        if (!memcmp(m->ids[k].bytes, u->bytes, 16))
+            return m->idx[k];
+        k = (k + 1) & (m->cap - 1);
+    }
+    return (size_t)-1;
+}
+
+/* Records from the library's generator (issue 7's "generated data with truth"):
+ * N persons, 2% entered twice or more, 5% of records dirty. */
+static long lib_generate(pd_matcher *mt, uint64_t **truth_out, long n, double *t_add,
+                         double *t_gen)
+{
+    pd_generate_options go = PD_GENERATE_OPTIONS_INIT;
+    go.seed = 2026;
+    go.members = n;
+    go.dirty = 0.05;
+    go.duplicates = 0.02;
+    go.flags = PD_GENERATE_NO_ORGS;
+    pd_generator *g = NULL;
+    if (pd_generator_new(&g, &go) < 0)
+        return -1;
+    size_t cap = (size_t)n + (size_t)n / 10 + 16, made = 0;
+    idmap map;
+    map.cap = 1;
+    while (map.cap < cap * 2)
+        map.cap *= 2;
+    map.ids = malloc(map.cap * sizeof *map.ids);
+    map.idx = malloc(map.cap * sizeof *map.idx);
+    uint64_t *truth = malloc(cap * sizeof *truth);
+    if (!map.ids || !map.idx || !truth)
+        return -1;
+    memset(map.idx, 0xff, map.cap * sizeof *map.idx);
+    pd_record *r;
+    int rc;
+    double t0 = now(), tadd = 0.0;
+    while ((rc = pd_generator_next(&r, g)) == 0) {
+        pd_member *m = pd_record_member(r);
+        if (m && made < cap) {
+            pd_uuid id;
+            pd_member_id(&id, m);
+            double ta = now();
+            if (pd_matcher_add(mt, m, 0) < 0)
+                return -1;
+            tadd += now() - ta;
+            idmap_put(&map, &id, made);
+            truth[made] = made;
+            made++;
+        }
+        pd_record_free(r);
+    }
+    pd_truth_item it;
+    while (pd_generator_truth_next(&it, g) == 0) {
+        if (it.type != PD_TRUTH_CLUSTER || it.member_count < 2)
+            continue;
+        size_t first = idmap_get(&map, &it.members[0]);
+        for (size_t k = 1; k < it.member_count && first != (size_t)-1; k++) {
+            size_t j = idmap_get(&map, &it.members[k]);
+            if (j != (size_t)-1)
+                truth[j] = truth[first];
+        }
+    }
+    *t_gen = now() - t0 - tadd;
+    *t_add = tadd;
+    pd_generator_free(g);
+    free(map.ids);
+    free(map.idx);
+    *truth_out = truth;
+    return (long)made;
+}
+
 int main(void)
 {
     long n = 1000000;
@@ -273,13 +372,26 @@ int main(void)
         fprintf(stderr, "bench_match: %s\n", pd_error_last()->message);
         return 1;
     }
-    uint64_t *truth = malloc((size_t)n * sizeof *truth);
+    uint64_t *truth = NULL;
+    double t_add = 0.0, t_gen = 0.0;
+    const char *src = getenv("PD_BENCH_GEN");
+    int own = src && !strcmp(src, "own");
+    if (!own) {
+        long made = lib_generate(mt, &truth, n, &t_add, &t_gen);
+        if (made < 0) {
+            fprintf(stderr, "bench_match: generator: %s\n", pd_error_last()->message);
+            return 1;
+        }
+        fprintf(stderr, "bench_match: library generator: %ld records in %.1fs\n", made, t_gen);
+        n = made;
+        goto run;
+    }
+    truth = malloc((size_t)n * sizeof *truth);
     if (!truth)
         return 1;
     /* records: persons, 2% of them entered twice; 5% of records dirty */
     long made = 0;
     uint64_t label = 0;
-    double t_add = 0.0;
     while (made < n) {
         person p;
         make_person(&p);
@@ -303,6 +415,7 @@ int main(void)
             truth[made++] = label;
         }
     }
+run:;
     double t0 = now();
     if (pd_matcher_run(mt) < 0) {
         fprintf(stderr, "bench_match: run: %s\n", pd_error_last()->message);

@@ -205,7 +205,7 @@ int pd_cli_dedup(int argc, char **argv)
             free(nm);
         }
         for (size_t k = 0; k < pp->n; k++) {
-            printf("  pair %.8s %.8s  score %+.2f\n", pd_uuid_format(b, &pp->p[k].a),
+            printf("  pair %s %s  score %+.2f\n", pd_uuid_format(b, &pp->p[k].a),
                    pd_uuid_format(b2, &pp->p[k].b), pp->p[k].score);
             if (explain)
                 print_explanation(mt, &pp->p[k], 0);
