@@ -984,6 +984,60 @@ START_TEST(test_validator_decode_error)
 }
 END_TEST
 
+START_TEST(test_validate_fixed_day_boundaries)
+{
+    pd_validate_options o = opts_today();
+    pd_record *r = good_member();
+    pd_record_clear(r, "events");
+    set_date(r, "admission_decision_date", 1930, 2, 2);
+    pd_findings *l = run_record(r, &o);
+    int possible = -1;
+    ck_assert_int_eq(count_rule(l, "PD-R004", &possible, NULL), 1);
+    ck_assert_int_eq(possible, 0);
+    pd_findings_free(l);
+    set_date(r, "admission_decision_date", 1930, 2, 3);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R004", NULL, NULL), 0);
+    pd_findings_free(l);
+    /* future: today is 2026-01-01 */
+    set_date(r, "admission_decision_date", 2026, 1, 2);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R004", &possible, NULL), 1);
+    ck_assert_int_eq(possible, 0);
+    pd_findings_free(l);
+    /* age 16 at a decision on 2011-01-18 (warning) and 2011-01-19 (error) */
+    set_date(r, "birth_date", 1995, 1, 1);
+    set_date(r, "admission_decision_date", 2011, 1, 18);
+    pd_severity sev = 0;
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R010", NULL, &sev), 1);
+    ck_assert_int_eq(sev, PD_SEVERITY_WARNING);
+    pd_findings_free(l);
+    set_date(r, "admission_decision_date", 2011, 1, 19);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R010", NULL, &sev), 1);
+    ck_assert_int_eq(sev, PD_SEVERITY_ERROR);
+    pd_findings_free(l);
+    pd_record_free(r);
+    /* a district committee created on 2025-07-01 */
+    r = good_org();
+    set(r, "level", "CAP_HUYEN");
+    set_date(r, "valid_from", 2025, 7, 1);
+    set_date(r, "valid_to", 2025, 7, 1);
+    set(r, "successor_ids[0]", ORG_Z);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R037", &possible, NULL), 1);
+    ck_assert_int_eq(possible, 0);
+    pd_findings_free(l);
+    set_date(r, "valid_from", 2025, 6, 30);
+    set_date(r, "valid_to", 2025, 6, 30);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R037", NULL, NULL), 0);
+    pd_findings_free(l);
+    pd_record_free(r);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -1014,6 +1068,7 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, test_validate_partial_official_month);
     tcase_add_test(tc, test_validate_as_of_district_level);
     tcase_add_test(tc, test_validate_as_of_age_before_charter);
+    tcase_add_test(tc, test_validate_fixed_day_boundaries);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("validator");

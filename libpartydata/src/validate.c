@@ -75,6 +75,12 @@ static int32_t days_from_civil(int y, int m, int d)
     return (int32_t)(era * 146097 + (int)doe - 719468);
 }
 
+/* day numbers (days since 1970-01-01) of fixed dates; checked by check_validate */
+#define DAY_1930_02_03 (-14577) /* the Party founded */
+#define DAY_2011_01_19 14993    /* the 2011 Charter */
+#define DAY_2016_01_01 16801
+#define DAY_2025_07_01 20270    /* 294-QĐ/TW in force, no district level */
+
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int days_in_month(int y, int m)
@@ -354,18 +360,18 @@ static int fails_if_before(const span *a, const span *b) /* fails when a < b */
     return 0;
 }
 
-static void emit_fail(vrun *run, int code, const char *path, int how)
-{
-    if (how == 2)
-        emit(run, code, path, 0);
-    else if (how == 1)
-        emit(run, code, path, 1);
-}
+/* evaluates `path` only when there is a finding */
+#define emit_fail(run, code, path, how)                                                \
+    do {                                                                               \
+        int how_ = (how);                                                              \
+        if (how_)                                                                      \
+            emit((run), (code), (path), how_ == 1);                                    \
+    } while (0)
 
 /* ---- text checks (R002, R003) --------------------------------------------------------- */
 
-/* 0 ok, 1 bad. multiline: allow '\n' and '\t' (free-text notes). */
-static int text_bad(const char *s, int multiline)
+/* 0 ok, 1 bad, 2 ok except for '\n' or '\t' (allowed in free-text notes only) */
+static int text_bad(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     if (!*p)
@@ -373,12 +379,13 @@ static int text_bad(const char *s, int multiline)
     if (*p == ' ')
         return 1;
     unsigned char prev = 0;
-    int slow = 0;
+    int slow = 0, soft = 0;
     for (; *p; p++) {
         unsigned char ch = *p;
         if (ch < 0x20 || ch == 0x7f) {
-            if (!(multiline && (ch == '\n' || ch == '\t')))
+            if (ch != '\n' && ch != '\t')
                 return 1;
+            soft = 2;
         } else if (ch == ' ' && prev == ' ') {
             return 1;
         } else if (ch >= 0x80) {
@@ -389,7 +396,7 @@ static int text_bad(const char *s, int multiline)
     if (prev == ' ')
         return 1;
     if (!slow)
-        return 0;
+        return soft;
     /* non-ASCII: valid UTF-8, no C1 controls, NFC */
     const utf8proc_uint8_t *q = (const utf8proc_uint8_t *)s;
     utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), off = 0;
@@ -420,9 +427,9 @@ static int text_bad(const char *s, int multiline)
             return 1;
         int diff = strcmp((const char *)nfc, s) != 0;
         free(nfc);
-        return diff;
+        return diff ? 1 : soft;
     }
-    return 0;
+    return soft;
 }
 
 static int is_cp1252_cont(utf8proc_int32_t c)
@@ -478,39 +485,57 @@ static int name_mojibake(const char *s)
 
 /* ---- generic walk: R002 text, R045 dates, R053 enums, R054 ids --------------------------- */
 
+typedef struct wframe {
+    const char *name;
+    long idx; /* -1: not repeated */
+} wframe;
+
 typedef struct walk {
     vrun *run;
+    wframe f[16];
+    size_t depth;
     char path[512];
-    size_t len;
 } walk;
 
 static int name_is_id(const char *name)
 {
     size_t n = strlen(name);
+    if (n < 2 || (name[n - 1] != 'd' && name[n - 1] != 's'))
+        return 0;
     return strcmp(name, "id") == 0 || (n > 3 && strcmp(name + n - 3, "_id") == 0) ||
            (n > 4 && strcmp(name + n - 4, "_ids") == 0);
 }
 
 static size_t walk_push(walk *w, const char *name, long idx)
 {
-    size_t saved = w->len;
-    char tmp[64];
-    int n;
-    if (idx >= 0)
-        n = snprintf(tmp, sizeof tmp, "%s%s[%ld]", w->len ? "." : "", name, idx);
-    else
-        n = snprintf(tmp, sizeof tmp, "%s%s", w->len ? "." : "", name);
-    if (n > 0 && w->len + (size_t)n < sizeof w->path) {
-        memcpy(w->path + w->len, tmp, (size_t)n + 1);
-        w->len += (size_t)n;
+    size_t saved = w->depth;
+    if (w->depth < sizeof w->f / sizeof w->f[0]) {
+        w->f[w->depth].name = name;
+        w->f[w->depth].idx = idx;
     }
+    w->depth++;
     return saved;
 }
 
-static void walk_pop(walk *w, size_t saved)
+static void walk_pop(walk *w, size_t saved) { w->depth = saved; }
+
+/* the path of the current frame, made only when a finding needs it */
+static const char *walk_path(walk *w)
 {
-    w->len = saved;
-    w->path[saved] = '\0';
+    size_t len = 0, n = w->depth < 16 ? w->depth : 16;
+    w->path[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int k;
+        if (w->f[i].idx >= 0)
+            k = snprintf(w->path + len, sizeof w->path - len, "%s%s[%ld]", i ? "." : "",
+                         w->f[i].name, w->f[i].idx);
+        else
+            k = snprintf(w->path + len, sizeof w->path - len, "%s%s", i ? "." : "", w->f[i].name);
+        if (k < 0 || (size_t)k >= sizeof w->path - len)
+            break;
+        len += (size_t)k;
+    }
+    return w->path;
 }
 
 static void walk_msg(walk *w, const ProtobufCMessage *m);
@@ -529,11 +554,26 @@ static void walk_date(walk *w, const PdPb__Date *d)
         bad = 1;
     }
     if (bad)
-        emit(w->run, R045, w->path, 0);
+        emit(w->run, R045, walk_path(w), 0);
+}
+
+static int field_multiline(const char *name)
+{
+    return strcmp(name, "history_notes") == 0 || strcmp(name, "note") == 0 ||
+           strcmp(name, "reason") == 0 || strcmp(name, "political_notes") == 0;
 }
 
 static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
 {
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_BYTES:
+    case PROTOBUF_C_TYPE_ENUM:
+    case PROTOBUF_C_TYPE_MESSAGE:
+        break;
+    default:
+        return; /* numbers and booleans: nothing to check */
+    }
     const char *base = (const char *)m;
     size_t count = 1;
     int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
@@ -551,11 +591,10 @@ static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldD
             const char *s = ((char *const *)data)[i];
             if (!s)
                 continue;
-            int multi = strcmp(f->name, "history_notes") == 0 || strcmp(f->name, "note") == 0 ||
-                        strcmp(f->name, "reason") == 0 || strcmp(f->name, "political_notes") == 0;
-            if (text_bad(s, multi)) {
+            int tb = text_bad(s);
+            if (tb == 1 || (tb == 2 && !field_multiline(f->name))) {
                 size_t sv = walk_push(w, f->name, repeated ? (long)i : -1);
-                emit(w->run, R002, w->path, 0);
+                emit(w->run, R002, walk_path(w), 0);
                 walk_pop(w, sv);
             }
         }
@@ -571,7 +610,7 @@ static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldD
             const ProtobufCBinaryData *b = &((const ProtobufCBinaryData *)data)[i];
             if (b->len != 16) {
                 size_t sv = walk_push(w, f->name, repeated ? (long)i : -1);
-                emit(w->run, R054, w->path, 0);
+                emit(w->run, R054, walk_path(w), 0);
                 walk_pop(w, sv);
             }
         }
@@ -588,7 +627,7 @@ static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldD
             if (!protobuf_c_enum_descriptor_get_value(
                     (const ProtobufCEnumDescriptor *)f->descriptor, v)) {
                 size_t sv = walk_push(w, f->name, repeated ? (long)i : -1);
-                emit(w->run, R053, w->path, 0);
+                emit(w->run, R053, walk_path(w), 0);
                 walk_pop(w, sv);
             }
         }
@@ -729,43 +768,52 @@ static void rule_names(vrun *run, const PdPb__Member *m)
     }
 }
 
-/* R004 for one date */
-static void party_date(vrun *run, const PdPb__Date *d, const char *path, int check_past)
+/* R004 for one date; the path is name, name[idx].sub or name.sub (made on a finding) */
+static void party_date(vrun *run, const PdPb__Date *d, const char *name, long idx, const char *sub,
+                       int check_past)
 {
     span s = span_pb(d);
     if (!s.ok)
         return;
-    const int32_t founded = days_from_civil(1930, 2, 3);
+    const int32_t founded = DAY_1930_02_03;
+    int how = 0;
     if (check_past) {
         if (s.hi < founded)
-            emit(run, R004, path, 0);
+            how = 2;
         else if (s.lo < founded)
-            emit(run, R004, path, 1);
+            how = 1;
     }
-    if (s.lo > run->c->today)
-        emit(run, R004, path, 0);
-    else if (s.hi > run->c->today)
-        emit(run, R004, path, 1);
+    if (!how) {
+        if (s.lo > run->c->today)
+            how = 2;
+        else if (s.hi > run->c->today)
+            how = 1;
+    }
+    if (!how)
+        return;
+    char buf[96];
+    const char *path = name;
+    if (idx >= 0)
+        path = pathi(buf, sizeof buf, name, (size_t)idx, sub);
+    emit(run, R004, path, how == 1);
 }
 
 static void rule_party_dates(vrun *run, const PdPb__Member *m)
 {
     if (!ON(run, R004))
         return;
-    char buf[64];
-    party_date(run, m->birth_date, "birth_date", 0);
-    party_date(run, m->admission_decision_date, "admission_decision_date", 1);
-    party_date(run, m->admission_date, "admission_date", 1);
-    party_date(run, m->official_date, "official_date", 1);
+    party_date(run, m->birth_date, "birth_date", -1, NULL, 0);
+    party_date(run, m->admission_decision_date, "admission_decision_date", -1, NULL, 1);
+    party_date(run, m->admission_date, "admission_date", -1, NULL, 1);
+    party_date(run, m->official_date, "official_date", -1, NULL, 1);
     for (size_t i = 0; i < m->n_events; i++)
         if (m->events[i])
-            party_date(run, m->events[i]->effective_date,
-                       pathi(buf, sizeof buf, "events", i, "effective_date"), 1);
+            party_date(run, m->events[i]->effective_date, "events", (long)i, "effective_date", 1);
     for (size_t i = 0; i < m->n_memberships; i++) {
         if (!m->memberships[i])
             continue;
-        party_date(run, m->memberships[i]->from, pathi(buf, sizeof buf, "memberships", i, "from"), 1);
-        party_date(run, m->memberships[i]->to, pathi(buf, sizeof buf, "memberships", i, "to"), 1);
+        party_date(run, m->memberships[i]->from, "memberships", (long)i, "from", 1);
+        party_date(run, m->memberships[i]->to, "memberships", (long)i, "to", 1);
     }
 }
 
@@ -816,7 +864,7 @@ static void rule_admission(vrun *run, const PdPb__Member *m)
         span_months(&dec, &alo, &ahi);
         if (ON(run, R010)) {
             pd_severity sev = (pd_severity)0;
-            if (dec.hi < days_from_civil(2011, 1, 19))
+            if (dec.hi < DAY_2011_01_19)
                 sev = PD_SEVERITY_WARNING; /* before the 2011 Charter: older rules not checked */
             if (ahi - blo < 216)
                 emit_sev(run, R010, "admission_decision_date", 0, sev);
@@ -846,7 +894,7 @@ static void rule_ids(vrun *run, const PdPb__Member *m)
             continue;
         size_t n = 0;
         int digits = all_digits(num, &n);
-        const char *p_num = pathi(buf, sizeof buf, "id_numbers", i, "number");
+#define p_num pathi(buf, sizeof buf, "id_numbers", i, "number")
         if (type == PD_PB__ID_TYPE__ID_TYPE_UNSPECIFIED) {
             if (ON(run, R020))
                 emit(run, R020, pathi(buf, sizeof buf, "id_numbers", i, "type"), 0);
@@ -902,6 +950,7 @@ static void rule_ids(vrun *run, const PdPb__Member *m)
             }
         }
     }
+#undef p_num
 }
 
 static void rule_card(vrun *run, const PdPb__Member *m)
@@ -1145,7 +1194,7 @@ static void rule_lifecycle(vrun *run, const PdPb__Member *m)
             int listed = y == 30 || y == 40 || (y >= 45 && y <= 90 && y % 5 == 0);
             if (!listed && ON(run, R032)) {
                 pd_severity sev = (pd_severity)0;
-                if (ev[q].d.ok && ev[q].d.hi < days_from_civil(2016, 1, 1))
+                if (ev[q].d.ok && ev[q].d.hi < DAY_2016_01_01)
                     sev = PD_SEVERITY_WARNING;
                 emit_sev(run, R032, pathi(buf, sizeof buf, "events", i, "badge_years"), 0, sev);
             }
@@ -1210,11 +1259,10 @@ static int overlap(const mspan *a, const mspan *b)
     return 0;
 }
 
-static void membership_fields(vrun *run, const PdPb__Membership *ms, const char *prefix,
-                              int embedded)
+static void membership_fields(vrun *run, const PdPb__Membership *ms, long idx, int embedded)
 {
     char buf[80];
-#define MP(sub) (prefix ? (snprintf(buf, sizeof buf, "%s.%s", prefix, sub), buf) : sub)
+#define MP(sub) (idx >= 0 ? pathi(buf, sizeof buf, "memberships", (size_t)idx, sub) : sub)
     if (ON(run, R052)) {
         if (!embedded && !ms->has_member_id)
             emit(run, R052, MP("member_id"), 0);
@@ -1254,9 +1302,7 @@ static void rule_memberships(vrun *run, const PdPb__Member *m)
         const PdPb__Membership *ms = m->memberships[i];
         if (!ms)
             continue;
-        char pre[48];
-        snprintf(pre, sizeof pre, "memberships[%zu]", i);
-        membership_fields(run, ms, pre, 1);
+        membership_fields(run, ms, (long)i, 1);
         int official = ms->has_kind && ms->kind == PD_PB__MEMBERSHIP_KIND__MEMBERSHIP_KIND_CHINH_THUC;
         if (official && !(ms->to && ms->to->has_year))
             open_official = 1;
@@ -1455,7 +1501,6 @@ static void validate_member(vrun *run, const PdPb__Member *m)
 
 /* ---- organization rules -------------------------------------------------------------------- */
 
-static int32_t pd_v_reform_day(void) { return days_from_civil(2025, 7, 1); }
 
 static void validate_org(vrun *run, const PdPb__Organization *o)
 {
@@ -1475,11 +1520,11 @@ static void validate_org(vrun *run, const PdPb__Organization *o)
     if (ON(run, R055))
         emit_fail(run, R055, "valid_to", fails_if_before(&to, &from));
     if (ON(run, R004)) {
-        party_date(run, o->valid_from, "valid_from", 1);
-        party_date(run, o->valid_to, "valid_to", 1);
+        party_date(run, o->valid_from, "valid_from", -1, NULL, 1);
+        party_date(run, o->valid_to, "valid_to", -1, NULL, 1);
     }
     if (ON(run, R037) && o->has_level && o->level == PD_PB__ORG_LEVEL__ORG_LEVEL_CAP_HUYEN) {
-        int32_t reform = pd_v_reform_day();
+        int32_t reform = DAY_2025_07_01;
         if (from.ok && from.hi >= reform)
             emit_fail(run, R037, "valid_from", from.lo >= reform ? 2 : 1);
         else if (!(o->valid_to && o->valid_to->has_year))
@@ -1504,11 +1549,9 @@ static void validate_org(vrun *run, const PdPb__Organization *o)
     decision_check(run, o->founding_decision, "founding_decision");
     rule_event_decisions(run, o->events, o->n_events);
     if (ON(run, R004)) {
-        char buf[64];
         for (size_t i = 0; i < o->n_events; i++)
             if (o->events[i])
-                party_date(run, o->events[i]->effective_date,
-                           pathi(buf, sizeof buf, "events", i, "effective_date"), 1);
+                party_date(run, o->events[i]->effective_date, "events", (long)i, "effective_date", 1);
     }
 }
 
@@ -1517,7 +1560,7 @@ static void validate_one(vrun *run, const ProtobufCMessage *msg)
     const ProtobufCMessageDescriptor *d = msg->descriptor;
     walk w;
     w.run = run;
-    w.len = 0;
+    w.depth = 0;
     w.path[0] = '\0';
     walk_msg(&w, msg);
     if (d == &pd__pb__member__descriptor) {
@@ -1526,15 +1569,15 @@ static void validate_one(vrun *run, const ProtobufCMessage *msg)
         validate_org(run, (const PdPb__Organization *)msg);
     } else if (d == &pd__pb__membership__descriptor) {
         const PdPb__Membership *ms = (const PdPb__Membership *)msg;
-        membership_fields(run, ms, NULL, 0);
+        membership_fields(run, ms, -1, 0);
         if (ON(run, R004)) {
-            party_date(run, ms->from, "from", 1);
-            party_date(run, ms->to, "to", 1);
+            party_date(run, ms->from, "from", -1, NULL, 1);
+            party_date(run, ms->to, "to", -1, NULL, 1);
         }
     } else if (d == &pd__pb__event__descriptor) {
         const PdPb__Event *e = (const PdPb__Event *)msg;
         if (ON(run, R004))
-            party_date(run, e->effective_date, "effective_date", 1);
+            party_date(run, e->effective_date, "effective_date", -1, NULL, 1);
         decision_check(run, e->decision, "decision");
     } else if (d == &pd__pb__residence_link__descriptor) {
         const PdPb__ResidenceLink *l = (const PdPb__ResidenceLink *)msg;
