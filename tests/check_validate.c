@@ -155,8 +155,8 @@ START_TEST(test_validate_catalogue_complete)
 {
     size_t n = pd_validate_rule_count();
     ck_assert_uint_ge(n, 45);
-    /* every code PD-R000 .. PD-R055 is present, with both messages and a source */
-    for (int c = 0; c <= 55; c++) {
+    /* every code PD-R000 .. PD-R056 is present, with both messages and a source */
+    for (int c = 0; c <= 56; c++) {
         char code[16];
         snprintf(code, sizeof code, "PD-R%03d", c);
         const pd_rule *r = pd_validate_rule_find(code, NULL);
@@ -356,6 +356,7 @@ static void m_r046(pd_record *r) { set(r, "status", "XOA_TEN"); }
 static void m_r047(pd_record *r) { set(r, "record_no", "12AB"); }
 static void m_r048(pd_record *r) { set(r, "education_general", "13/12"); }
 static void m_r052(pd_record *r) { set_date(r, "memberships[0].to", 2010, 1, 1); }
+static void m_r056(pd_record *r) { set(r, "hometown.commune_code", "99999"); }
 
 static const struct mcase {
     const char *code;
@@ -371,7 +372,7 @@ static const struct mcase {
     { "PD-R032", m_r032 }, { "PD-R033", m_r033 }, { "PD-R034", m_r034 }, { "PD-R035", m_r035 },
     { "PD-R036", m_r036 }, { "PD-R041", m_r041 }, { "PD-R043", m_r043 }, { "PD-R044", m_r044 },
     { "PD-R045", m_r045 }, { "PD-R046", m_r046 }, { "PD-R047", m_r047 }, { "PD-R048", m_r048 },
-    { "PD-R052", m_r052 },
+    { "PD-R052", m_r052 }, { "PD-R056", m_r056 },
 };
 
 START_TEST(test_validate_record_member_rule)
@@ -1038,6 +1039,41 @@ START_TEST(test_validate_fixed_day_boundaries)
 }
 END_TEST
 
+/* the compiled-in CCCD place table agrees with refdata: for every pre-2025 province,
+ * a CCCD with its place code and a birthplace in the old or the new province is clean */
+START_TEST(test_validate_cccd_places_match_refdata)
+{
+    pd_validate_options o = opts_today();
+    o.rules = "PD-R016,PD-R018";
+    size_t n = pd_refdata_province_count(PD_ADMIN_GEN_PRE2025);
+    ck_assert_uint_eq(n, 63);
+    for (size_t i = 0; i < n; i++) {
+        const pd_province *p = pd_refdata_province_at(PD_ADMIN_GEN_PRE2025, i);
+        char cccd[16];
+        snprintf(cccd, sizeof cccd, "%s090012345", p->cccd_code);
+        pd_record *r = good_member();
+        set(r, "id_numbers[0].number", cccd);
+        set(r, "birthplace.province_code", p->code);
+        pd_findings *l = run_record(r, &o);
+        ck_assert_msg(pd_findings_count(l) == 0, "old province %s", p->code);
+        pd_findings_free(l);
+        set(r, "birthplace.province_code", p->successor_code);
+        set(r, "birthplace.admin_version", "ADMIN_VERSION_2025");
+        l = run_record(r, &o);
+        ck_assert_msg(pd_findings_count(l) == 0, "new province %s of %s", p->successor_code, p->code);
+        pd_findings_free(l);
+        /* the place code is refused as a 2025 code when it is not the successor */
+        if (strcmp(p->code, p->successor_code) != 0) {
+            set(r, "birthplace.province_code", p->code);
+            l = run_record(r, &o);
+            ck_assert_int_eq(count_rule(l, "PD-R018", NULL, NULL), 1);
+            pd_findings_free(l);
+        }
+        pd_record_free(r);
+    }
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -1060,6 +1096,7 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, test_validate_record_membership_kind);
     tcase_add_test(tc, test_validate_options_flags_skip_warnings);
     tcase_add_test(tc, test_validate_bad_input_no_crash);
+    tcase_add_test(tc, test_validate_cccd_places_match_refdata);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("partial");

@@ -9,9 +9,11 @@
  * it fails for every completion, and is "possible" (severity one level lower) when
  * it fails for some.
  *
- * The CCCD place codes and the old -> new province crosswalk are compiled in here
- * from ../shared/refdata/provinces_pre2025.csv (63 rows): a private copy, so that
- * the validator does not wait for the refdata module.
+ * The CCCD place codes and the old -> new province crosswalk (63 rows of
+ * provinces_pre2025.csv) are compiled in here as a direct-index table, because the
+ * CCCD rules run on every member (refdata's look-up is a linear scan); a test checks
+ * the table against refdata. Ethnic, religion and administrative codes are looked up
+ * in refdata (refdata.h).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +34,7 @@ enum {
     R013, R014, R015, R016, R017, R018, R019, R020, R021, R022, R023, R024, R025, R026,
     R027, R028, R029, R030, R031, R032, R033, R034, R035, R036, R037, R038, R039, R040,
     R041, R042, R043, R044, R045, R046, R047, R048, R049, R050, R051, R052, R053, R054,
-    R055
+    R055, R056
 };
 
 #define ET(x) PD_PB__EVENT_TYPE__EVENT_TYPE_##x
@@ -1345,34 +1347,73 @@ static void rule_memberships(vrun *run, const PdPb__Member *m)
     }
 }
 
+/* R056: administrative codes exist in their generation (refdata) */
+static void address_codes(vrun *run, const PdPb__Address *a, const char *name)
+{
+    if (!a || (a->country && *a->country && strcmp(a->country, "VN") != 0))
+        return;
+    pd_admin_gen gen = PD_ADMIN_GEN_ANY;
+    if (a->has_admin_version && a->admin_version == PD_PB__ADMIN_VERSION__ADMIN_VERSION_PRE2025)
+        gen = PD_ADMIN_GEN_PRE2025;
+    else if (a->has_admin_version && a->admin_version == PD_PB__ADMIN_VERSION__ADMIN_VERSION_2025)
+        gen = PD_ADMIN_GEN_2025;
+    char buf[64];
+    if (!is_blank(a->province_code)) {
+        const pd_province *p = NULL;
+        if (pd_refdata_province(&p, gen, a->province_code) < 0) {
+            snprintf(buf, sizeof buf, "%s.province_code", name);
+            emit(run, R056, buf, 0);
+        }
+    }
+    if (!is_blank(a->commune_code)) {
+        const pd_commune *c = NULL;
+        if (pd_refdata_commune(&c, gen, a->commune_code) < 0) {
+            snprintf(buf, sizeof buf, "%s.commune_code", name);
+            emit(run, R056, buf, 0);
+        }
+    }
+}
+
 static void rule_codes(vrun *run, const PdPb__Member *m)
 {
     if (m->ethnicity) {
         const PdPb__Ethnicity *e = m->ethnicity;
         if (ON(run, R034) && !is_blank(e->code)) {
             int list = e->has_list ? (int)e->list : 0;
-            int c = two_digits(e->code);
-            if (list == 0)
+            const pd_ethnic_group *g = NULL;
+            if (list != PD_ETHNIC_LIST_1979 && list != PD_ETHNIC_LIST_2008)
                 emit(run, R034, "ethnicity.list", 0);
-            else if (c < 1 || c > 54)
+            else if (pd_refdata_ethnic_by_code(&g, (pd_ethnic_list)list, e->code) < 0)
                 emit(run, R034, "ethnicity.code", 0);
         }
-        if (ON(run, R035) && e->name) {
-            /* "Thổ" (T h U+1ED5), "Xá Lá Vàng", in their usual cases */
+        if (ON(run, R035) && !is_blank(e->name)) {
+            /* "Thổ" (T h U+1ED5), "Xá Lá Vàng" in their usual forms; other ambiguous
+             * names through refdata when no code was given */
             static const char *const amb[] = { "Th\xe1\xbb\x95", "TH\xe1\xbb\x94", "th\xe1\xbb\x95",
                 "X\xc3\xa1 L\xc3\xa1 V\xc3\xa0ng", "X\xc3\x81 L\xc3\x81 V\xc3\x80NG",
                 "x\xc3\xa1 l\xc3\xa1 v\xc3\xa0ng" };
+            int ambiguous = 0;
             for (size_t i = 0; i < sizeof amb / sizeof amb[0]; i++)
-                if (strcmp(e->name, amb[i]) == 0) {
-                    emit(run, R035, "ethnicity.name", 0);
-                    break;
-                }
+                if (strcmp(e->name, amb[i]) == 0)
+                    ambiguous = 1;
+            if (!ambiguous && is_blank(e->code)) {
+                const pd_ethnic_group *g = NULL;
+                ambiguous = pd_refdata_ethnic_by_name(&g, e->name) == PD_ECONFLICT;
+            }
+            if (ambiguous)
+                emit(run, R035, "ethnicity.name", 0);
         }
     }
     if (ON(run, R036) && m->religion && !is_blank(m->religion->code)) {
-        int c = two_digits(m->religion->code);
-        if (c < 0 || c > 16)
+        const pd_religion *rel = NULL;
+        if (pd_refdata_religion_by_code(&rel, m->religion->code) < 0)
             emit(run, R036, "religion.code", 0);
+    }
+    if (ON(run, R056)) {
+        address_codes(run, m->birthplace, "birthplace");
+        address_codes(run, m->hometown, "hometown");
+        address_codes(run, m->permanent_residence, "permanent_residence");
+        address_codes(run, m->temporary_residence, "temporary_residence");
     }
     if (ON(run, R047) && !is_blank(m->record_no)) {
         const char *s = m->record_no;
@@ -1546,6 +1587,8 @@ static void validate_org(vrun *run, const PdPb__Organization *o)
         if (!closed)
             emit(run, R040, "successor_ids", 0);
     }
+    if (ON(run, R056))
+        address_codes(run, o->admin_unit, "admin_unit");
     decision_check(run, o->founding_decision, "founding_decision");
     rule_event_decisions(run, o->events, o->n_events);
     if (ON(run, R004)) {

@@ -219,6 +219,10 @@ static const pd_rule pd_v_catalogue[] = {
     { "PD-R055", W_, "Tổ chức thời hạn hiệu lực kết thúc trước ngày bắt đầu",
       "Organization valid_to before valid_from", "valid_from,valid_to", "organization", "library",
       OPEN, OPEN, SR },
+    { "PD-R056", W_, "Mã tỉnh/xã của địa chỉ không có trong danh mục đơn vị hành chính (theo thế hệ mã)",
+      "Province or commune code of an address not in the administrative code list (of its generation)",
+      "birthplace,hometown,permanent_residence,temporary_residence,admin_unit", "member,organization",
+      "QĐ 124/2004/QĐ-TTg (mã cũ); QĐ 19/2025/QĐ-TTg (mã từ 01/07/2025) [S22]", OPEN, OPEN, SR },
 };
 
 #undef E_
