@@ -204,6 +204,7 @@ typedef struct gdist { const char *code, *name; int prov; } gdist;
 
 typedef struct gcomm {
     const pd_commune *c;
+    int all;            /* index in g->allc */
     int prov;           /* index in g->prov */
     int dist;           /* pre-2025: index in g->dist, else -1 */
     char cccd[4];       /* CCCD place code of the (old) province */
@@ -249,6 +250,8 @@ struct pd_generator {
     int *all_comm_prov; size_t nall; /* national commune index for hometowns */
     const pd_commune **allc; const char (*allc_cccd)[4];
     char (*allc_cccd_buf)[4];
+    const pd_conversion **allc_old;   /* one predecessor of each 2025 commune */
+    const pd_province **allc_prov;    /* province of each commune */
     /* iteration */
     int phase;
     size_t pi, di, ci;         /* province / district / commune cursors */
@@ -293,6 +296,30 @@ static char *xprintf(const char *fmt, ...)
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return p;
+}
+
+/* Concatenate up to 5 strings (NULL ends the list early) into a new malloc'ed string:
+ * the hot path avoids printf. */
+static char *sjoin(const char *a, const char *b, const char *c, const char *d, const char *e)
+{
+    const char *v[5] = { a, b, c, d, e };
+    size_t len[5], n = 0, k;
+    for (k = 0; k < 5 && v[k]; k++) { len[k] = strlen(v[k]); n += len[k]; }
+    char *r = malloc(n + 1), *w = r;
+    if (!r) return NULL;
+    for (size_t i = 0; i < k; i++) { memcpy(w, v[i], len[i]); w += len[i]; }
+    *w = 0;
+    return r;
+}
+
+/* Decimal digits of a non-negative int into buf (no NUL); returns the count. */
+static size_t put_uint(char *buf, unsigned v)
+{
+    char t[12];
+    size_t n = 0;
+    do { t[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (size_t i = 0; i < n; i++) buf[i] = t[n - 1 - i];
+    return n;
 }
 
 static void uuid_v7(pd_uuid *u, uint64_t ms, uint64_t r1, uint64_t r2)
@@ -391,6 +418,22 @@ int pd_generate_options_init(pd_generate_options *opts, unsigned int version)
     return 0;
 }
 
+/* "Đảng bộ tỉnh Quảng Trị", "Đảng bộ phường Đồng Thuận": the type word in lower case. */
+static char *unit_org_name(const char *type, const char *name, const char *full_name)
+{
+    const char *w = NULL;
+    if (type) {
+        if (!strcmp(type, "tinh")) w = "tỉnh";
+        else if (!strcmp(type, "thanh_pho")) w = "thành phố";
+        else if (!strcmp(type, "xa")) w = "xã";
+        else if (!strcmp(type, "phuong")) w = "phường";
+        else if (!strcmp(type, "dac_khu")) w = "đặc khu";
+        else if (!strcmp(type, "thi_tran")) w = "thị trấn";
+    }
+    if (!w) return sjoin("Đảng bộ ", full_name, NULL, NULL, NULL);
+    return sjoin("Đảng bộ ", w, " ", name, NULL);
+}
+
 /* ---- building the world ------------------------------------------------------------------ */
 
 static int old_pop_of(const char *code)
@@ -430,29 +473,66 @@ static void prov_models(gprov *p)
     if (!p->n_rel) p->rel_share = 0;
 }
 
-/* CCCD place code and one predecessor of a 2025 commune. */
-static void comm_origin(gcomm *gc, const pd_commune *c, pd_admin_gen gen)
+static int allc_find(const pd_generator *g, const char *code)
 {
-    const pd_province *op = NULL;
-    gc->old = NULL;
-    strcpy(gc->cccd, "001");
-    if (gen == PD_ADMIN_GEN_PRE2025) {
-        if (pd_refdata_province(&op, PD_ADMIN_GEN_PRE2025, c->province_code) == 0 && op->cccd_code)
-            snprintf(gc->cccd, sizeof gc->cccd, "%s", op->cccd_code);
-        return;
+    size_t lo = 0, hi = g->nall;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = strcmp(g->allc[mid]->code, code);
+        if (cmp == 0) return (int)mid;
+        if (cmp < 0) lo = mid + 1; else hi = mid;
     }
-    const pd_conversion **links = NULL;
-    size_t n = 0;
-    if (pd_refdata_commune_predecessors(&links, &n, c->code) == 0 && n > 0) {
-        for (size_t i = 0; i < n; i++)
-            if (links[i]->old_code && links[i]->old_code[0]) { gc->old = links[i]; break; }
-        const char *opc = links[0]->old_province_code;
-        if (pd_refdata_province(&op, PD_ADMIN_GEN_PRE2025, opc) == 0 && op->cccd_code)
-            snprintf(gc->cccd, sizeof gc->cccd, "%s", op->cccd_code);
-    } else if (pd_refdata_province(&op, PD_ADMIN_GEN_PRE2025, c->province_code) == 0 && op->cccd_code) {
-        snprintf(gc->cccd, sizeof gc->cccd, "%s", op->cccd_code);
+    return -1;
+}
+
+/* National commune tables: province, CCCD place code of the (old) province, and one
+ * predecessor (old commune) of each 2025 commune, from the conversion links. */
+static int build_communes(pd_generator *g)
+{
+    pd_admin_gen gen = g->gen;
+    size_t nc = pd_refdata_commune_count(gen);
+    g->allc = xcalloc(nc, sizeof *g->allc);
+    g->allc_cccd_buf = xcalloc(nc, sizeof *g->allc_cccd_buf);
+    g->allc_old = xcalloc(nc, sizeof *g->allc_old);
+    g->allc_prov = xcalloc(nc, sizeof *g->allc_prov);
+    if (!g->allc || !g->allc_cccd_buf || !g->allc_old || !g->allc_prov) return pd_error__oom();
+    for (size_t i = 0; i < nc; i++) {
+        const pd_commune *c = pd_refdata_commune_at(gen, i);
+        if (!c || !c->valid) continue;
+        size_t k = g->nall++;
+        g->allc[k] = c;
+        pd_refdata_province(&g->allc_prov[k], gen, c->province_code);
+        const pd_province *op = NULL;
+        strcpy(g->allc_cccd_buf[k], "001");
+        if (gen == PD_ADMIN_GEN_PRE2025) {
+            if (g->allc_prov[k] && g->allc_prov[k]->cccd_code)
+                snprintf(g->allc_cccd_buf[k], 4, "%s", g->allc_prov[k]->cccd_code);
+        } else if (pd_refdata_province(&op, PD_ADMIN_GEN_PRE2025, c->province_code) == 0 && op->cccd_code) {
+            /* a default: the old province with the same code (the host of the merger) */
+            snprintf(g->allc_cccd_buf[k], 4, "%s", op->cccd_code);
+        }
     }
-    pd_free(links);
+    g->allc_cccd = (const char (*)[4])g->allc_cccd_buf;
+    if (gen == PD_ADMIN_GEN_2025) {
+        size_t nl = pd_refdata_conversion_count();
+        unsigned char *set = calloc(g->nall ? g->nall : 1, 1);
+        if (!set) return pd_error__oom();
+        for (size_t i = 0; i < nl; i++) {
+            const pd_conversion *cv = pd_refdata_conversion_at(i);
+            if (!cv || !cv->new_code) continue;
+            int k = allc_find(g, cv->new_code);
+            if (k < 0 || set[k]) continue;
+            if (!cv->old_code || !cv->old_code[0]) continue;
+            set[k] = 1;
+            g->allc_old[k] = cv;
+            const pd_province *op = NULL;
+            if (cv->old_province_code && pd_refdata_province(&op, PD_ADMIN_GEN_PRE2025, cv->old_province_code) == 0 &&
+                op->cccd_code)
+                snprintf(g->allc_cccd_buf[k], 4, "%s", op->cccd_code);
+        }
+        free(set);
+    }
+    return 0;
 }
 
 static double prov_weight(const pd_province *p, pd_admin_gen gen)
@@ -478,10 +558,10 @@ static int build_world(pd_generator *g)
     const char *want = g->province[0] ? g->province : NULL;
     g->prov = xcalloc(np, sizeof *g->prov);
     g->comm = xcalloc(nc, sizeof *g->comm);
-    g->allc = xcalloc(nc, sizeof *g->allc);
-    g->allc_cccd_buf = xcalloc(nc, sizeof *g->allc_cccd_buf);
     g->dist = xcalloc(nc, sizeof *g->dist);
-    if (!g->prov || !g->comm || !g->allc || !g->allc_cccd_buf || !g->dist) return pd_error__oom();
+    if (!g->prov || !g->comm || !g->dist) return pd_error__oom();
+    int rc = build_communes(g);
+    if (rc) return rc;
     for (size_t i = 0; i < np; i++) {
         const pd_province *p = pd_refdata_province_at(gen, i);
         if (!p) continue;
@@ -518,24 +598,13 @@ static int build_world(pd_generator *g)
                 }
                 gc->dist = (int)d;
             }
-            comm_origin(gc, c, gen);
+            gc->all = allc_find(g, c->code);
+            if (gc->all < 0) return pd_error__set(PD_ERROR, "generate: commune %s not indexed", c->code);
+            memcpy(gc->cccd, g->allc_cccd[gc->all], 4);
+            gc->old = g->allc_old[gc->all];
         }
         gp->count = g->ncomm - gp->first;
     }
-    /* national commune table for hometowns / birthplaces */
-    for (size_t i = 0; i < nc; i++) {
-        const pd_commune *c = pd_refdata_commune_at(gen, i);
-        if (!c || !c->valid) continue;
-        g->allc[g->nall] = c;
-        g->nall++;
-    }
-    /* cccd of all communes: reuse comm_origin on the fly would be slow; compute once */
-    for (size_t i = 0; i < g->nall; i++) {
-        gcomm tmp;
-        comm_origin(&tmp, g->allc[i], gen);
-        memcpy(g->allc_cccd_buf[i], tmp.cccd, 4);
-    }
-    g->allc_cccd = (const char (*)[4])g->allc_cccd_buf;
     /* members per province and commune */
     double wsum = 0;
     for (size_t pi = 0; pi < g->nprov; pi++) wsum += g->prov[pi].weight;
@@ -651,7 +720,7 @@ void pd_generator_free(pd_generator *g)
     free(g->truth);
     wtable_free(&g->surname); wtable_free(&g->mid_m); wtable_free(&g->mid_f);
     wtable_free(&g->giv_m); wtable_free(&g->giv_f);
-    free(g->prov); free(g->dist); free(g->comm); free(g->allc); free(g->allc_cccd_buf);
+    free(g->prov); free(g->dist); free(g->comm); free(g->allc); free(g->allc_cccd_buf); free(g->allc_old); free(g->allc_prov);
     free(g);
 }
 
@@ -821,7 +890,7 @@ static int next_org(pd_record **out, pd_generator *g)
                 gprov *gp = &g->prov[g->pi];
                 org_uuid(g, &id, TAG_PROV, mix3(0, 0, (uint64_t)atoi(gp->p->code)), 0);
                 org_uuid(g, &parent, TAG_CENTRAL, 0, 0);
-                char *name = xprintf("Đảng bộ %s", gp->p->full_name);
+                char *name = unit_org_name(gp->p->type, gp->p->name, gp->p->full_name);
                 if (!name) goto oom;
                 o = org_new(&id, name, 1, 2, 1, &parent);
                 free(name);
@@ -838,7 +907,9 @@ static int next_org(pd_record **out, pd_generator *g)
                 gdist *gd = &g->dist[g->di];
                 org_uuid(g, &id, TAG_DIST, (uint64_t)atoi(gd->code), 0);
                 org_uuid(g, &parent, TAG_PROV, mix3(0, 0, (uint64_t)atoi(g->prov[gd->prov].p->code)), 0);
-                char *name = xprintf("Đảng bộ %s", gd->name);
+                char *name = gd->name && !strncmp(gd->name, "Huyện ", 7)
+                                 ? sjoin("Đảng bộ huyện ", gd->name + 7, NULL, NULL, NULL)
+                                 : sjoin("Đảng bộ ", gd->name, NULL, NULL, NULL);
                 if (!name) goto oom;
                 o = org_new(&id, name, 1, 9, 1, &parent);
                 free(name);
@@ -855,7 +926,7 @@ static int next_org(pd_record **out, pd_generator *g)
                     org_uuid(g, &parent, TAG_DIST, (uint64_t)atoi(g->dist[gc->dist].code), 0);
                 else
                     org_uuid(g, &parent, TAG_PROV, mix3(0, 0, (uint64_t)atoi(g->prov[gc->prov].p->code)), 0);
-                char *name = xprintf("Đảng bộ %s", gc->c->full_name);
+                char *name = unit_org_name(gc->c->type, gc->c->name, gc->c->full_name);
                 if (!name) goto oom;
                 /* 2025: CAP_XA above grassroots; pre-2025: the commune committee was a
                  * grassroots committee under the district */
@@ -947,14 +1018,18 @@ typedef struct person {
     long long pnum;
 } person;
 
-static const char *term_of(int year, char *buf, size_t n)
+static char *term_of(int year)
 {
     /* grassroots terms 2020–2025, 2025–2030 ...: the term running in that year */
     int start = 2025 - 5 * ((2025 - year + 4) / 5);
     if (year >= 2025) start = 2025;
     if (start < 1000) start = 1000;
-    snprintf(buf, n, "%d-%d", start % 10000, (start + 5) % 10000);
-    return buf;
+    char buf[16];
+    size_t n = put_uint(buf, (unsigned)start);
+    buf[n++] = '-';
+    n += put_uint(buf + n, (unsigned)start + 5);
+    buf[n] = 0;
+    return xstrdup(buf);
 }
 
 static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type, pd_date eff,
@@ -969,7 +1044,7 @@ static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type
     memcpy(&b, mid->bytes + 8, 8);
     uint64_t h = mix3(a ^ b, TAG_EVENT, (uint64_t)k);
     uuid_v7(&eid, g->base_ms + (uint64_t)g->id_counter, h, mix3(h, 1, 2));
-    if (set_bytes(&e->id, &e->has_id, &eid) || set_bytes(&e->subject_id, &e->has_subject_id, mid)) goto fail;
+    if (set_bytes(&e->id, &e->has_id, &eid)) goto fail; /* subject: the enclosing member */
     e->has_type = 1; e->type = (PdPb__EventType)type;
     if (!(e->effective_date = mkdate(eff))) goto fail;
     if (with_decision) {
@@ -978,12 +1053,13 @@ static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type
         pd__pb__decision__init(d);
         e->decision = d;
         const char *code = after_reform ? "ĐU" : "HU";
-        char tb[32];
-        d->number = xprintf("%d-QĐ/%s", decnum, code);
+        char nb[16];
+        nb[put_uint(nb, (unsigned)decnum)] = 0;
+        d->number = sjoin(nb, "-QĐ/", code, NULL, NULL);
         d->has_kind = 1; d->kind = PD_PB__DOCUMENT_KIND__DOCUMENT_KIND_QUYET_DINH;
         d->signed_ = mkdate(eff);
         d->issuer_code = xstrdup(code);
-        d->term = xstrdup(term_of(eff.year, tb, sizeof tb));
+        d->term = term_of(eff.year);
         if (!d->number || !d->signed_ || !d->issuer_code || !d->term) goto fail;
     }
     return e;
@@ -998,12 +1074,11 @@ static PdPb__Address *mkaddr(pd_generator *g, int ci)
     PdPb__Address *a = malloc(sizeof *a);
     if (!a) return NULL;
     pd__pb__address__init(a);
-    const pd_province *p = NULL;
-    pd_refdata_province(&p, g->gen, c->province_code);
+    const pd_province *p = g->allc_prov[ci];
     if (g->pre2025 && c->district_name)
-        a->text = xprintf("%s, %s, %s", c->full_name, c->district_name, p ? p->full_name : c->province_code);
+        a->text = sjoin(c->full_name, ", ", c->district_name, ", ", p ? p->full_name : c->province_code);
     else
-        a->text = xprintf("%s, %s", c->full_name, p ? p->full_name : c->province_code);
+        a->text = sjoin(c->full_name, ", ", p ? p->full_name : c->province_code, NULL, NULL);
     a->province_code = xstrdup(c->province_code);
     a->commune_code = xstrdup(c->code);
     if (g->pre2025 && c->district_code) a->district_code = xstrdup(c->district_code);
@@ -1033,10 +1108,11 @@ static void draw_person(pd_generator *g, person *p, long long pnum, int comm)
     const char *sur = wtable_pick(&g->surname, &r);
     const char *mid = wtable_pick(p->gender == PD_GENDER_NU ? &g->mid_f : &g->mid_m, &r);
     const char *giv = wtable_pick(p->gender == PD_GENDER_NU ? &g->giv_f : &g->giv_m, &r);
-    if (rng_chance(&r, 0.06) || !strcmp(mid, giv))
-        snprintf(p->name, sizeof p->name, "%s %s", sur, giv);
-    else
-        snprintf(p->name, sizeof p->name, "%s %s %s", sur, mid, giv);
+    size_t ls = strlen(sur), lm = strlen(mid), lg = strlen(giv), k = 0;
+    if (ls + lm + lg + 3 > sizeof p->name) lm = 0;
+    memcpy(p->name, sur, ls); k = ls; p->name[k++] = ' ';
+    if (lm && !rng_chance(&r, 0.06) && strcmp(mid, giv)) { memcpy(p->name + k, mid, lm); k += lm; p->name[k++] = ' '; }
+    memcpy(p->name + k, giv, lg); k += lg; p->name[k] = 0;
     /* admission decision: years ago from a mixture (recent admissions dominate) */
     double u = rng_unif(&r), yago;
     if (u < 0.45) yago = rng_unif(&r) * 15.0;
@@ -1065,17 +1141,7 @@ static void draw_person(pd_generator *g, person *p, long long pnum, int comm)
     /* hometown: mostly a commune of the member's province */
     if (rng_chance(&r, 0.8)) {
         gcomm *gc = &g->comm[gp->first + rng_below(&r, (uint32_t)gp->count)];
-        /* find it in the national table: same pointer */
-        p->home_comm = -1;
-        const pd_commune *c = gc->c;
-        /* binary search by code in allc (code order) */
-        size_t lo = 0, hi = g->nall;
-        while (lo < hi) {
-            size_t mid2 = (lo + hi) / 2;
-            int cmp = strcmp(g->allc[mid2]->code, c->code);
-            if (cmp == 0) { p->home_comm = (int)mid2; break; }
-            if (cmp < 0) lo = mid2 + 1; else hi = mid2;
-        }
+        p->home_comm = gc->all;
         if (p->home_comm < 0) p->home_comm = (int)rng_below(&r, (uint32_t)g->nall);
     } else {
         p->home_comm = (int)rng_below(&r, (uint32_t)g->nall);
@@ -1087,10 +1153,15 @@ static void draw_person(pd_generator *g, person *p, long long pnum, int comm)
     int century = p->birth.year >= 2000 ? 2 : 0;
     int sexd = century + (p->gender == PD_GENDER_NU ? 1 : 0);
     unsigned long tail = (unsigned long)((pnum * 7919ULL + (g->o.seed % 1000003ULL) * 104729ULL) % 1000000ULL);
-    snprintf(p->cccd, sizeof p->cccd, "%s%d%02d%06lu", g->allc_cccd[p->birth_comm], sexd,
-             p->birth.year % 100, tail);
+    memcpy(p->cccd, g->allc_cccd[p->birth_comm], 3);
+    p->cccd[3] = (char)('0' + sexd);
+    p->cccd[4] = (char)('0' + (p->birth.year % 100) / 10);
+    p->cccd[5] = (char)('0' + p->birth.year % 10);
+    for (int i = 11; i >= 6; i--) { p->cccd[i] = (char)('0' + tail % 10); tail /= 10; }
+    p->cccd[12] = 0;
     unsigned long long cardn = ((unsigned long long)pnum * 3141593ULL + 10000000ULL + (g->o.seed % 7777ULL) * 1000ULL) % 90000000ULL + 10000000ULL;
-    snprintf(p->card, sizeof p->card, "%08llu", cardn);
+    for (int i = 7; i >= 0; i--) { p->card[i] = (char)('0' + cardn % 10); cardn /= 10; }
+    p->card[8] = 0;
 }
 
 static char *cstr(const char *s) { return xstrdup(s); }
@@ -1258,7 +1329,7 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
         uint64_t h = mix3(a ^ b, TAG_MS, i);
         uuid_v7(&msid, g->base_ms + (uint64_t)g->id_counter, h, mix3(h, 3, 4));
         int last = i + 1 == nms;
-        if (set_bytes(&ms->id, &ms->has_id, &msid) || set_bytes(&ms->member_id, &ms->has_member_id, mid) ||
+        if (set_bytes(&ms->id, &ms->has_id, &msid) || /* member: the enclosing one */
             set_bytes(&ms->org_id, &ms->has_org_id, last ? &cur_cell : &prev_cell)) goto fail;
         ms->has_kind = 1; ms->kind = PD_PB__MEMBERSHIP_KIND__MEMBERSHIP_KIND_CHINH_THUC;
         if (!(ms->from = mkdate(i == 0 ? p->ceremony : tr_in))) goto fail;
@@ -1444,7 +1515,7 @@ static int kind_field(int k)
 }
 
 /* Try to inject one defect of kind k. @return 1 done, 0 not applicable, <0 error */
-static int inject(pd_generator *g, PdPb__Member *m, const pd_uuid *id, int k, const gcomm *home_old, rng *r)
+static int inject(pd_generator *g, PdPb__Member *m, const pd_uuid *id, int k, const pd_conversion *home_old, rng *r)
 {
     char *dirty = NULL;
     char cb[32], db[32];
@@ -1482,8 +1553,8 @@ static int inject(pd_generator *g, PdPb__Member *m, const pd_uuid *id, int k, co
         return add_defect(g, id, "id_numbers[0].number", k, cb, num) ? PD_ENOMEM : 1;
     }
     case K_OLDPLACE: {
-        if (g->pre2025 || !home_old || !home_old->old || !m->hometown) return 0;
-        const pd_conversion *cv = home_old->old;
+        if (g->pre2025 || !home_old || !m->hometown) return 0;
+        const pd_conversion *cv = home_old;
         const pd_commune *oc = NULL;
         const pd_province *op = NULL;
         if (pd_refdata_commune(&oc, PD_ADMIN_GEN_PRE2025, cv->old_code) != 0) return 0;
@@ -1532,7 +1603,7 @@ static int pick_kind(rng *r)
     return K_DSPACE;
 }
 
-static int dirty_up(pd_generator *g, PdPb__Member *m, const pd_uuid *id, const gcomm *home, int ndef, rng *r)
+static int dirty_up(pd_generator *g, PdPb__Member *m, const pd_uuid *id, const pd_conversion *home, int ndef, rng *r)
 {
     int used = 0, done = 0;
     for (int attempt = 0; attempt < 12 && done < ndef; attempt++) {
@@ -1553,15 +1624,6 @@ static void next_id(pd_generator *g, pd_uuid *u)
     uuid_v7(u, g->base_ms + (uint64_t)g->id_counter++, rng_next(&g->r), rng_next(&g->r));
 }
 
-/* The 2025 commune record of a national commune index, when it is in this world. */
-static const gcomm *home_gcomm(const pd_generator *g, int allc_index, gcomm *tmp)
-{
-    memset(tmp, 0, sizeof *tmp);
-    tmp->c = g->allc[allc_index];
-    comm_origin(tmp, tmp->c, g->gen);
-    return tmp;
-}
-
 static int emit_member(pd_record **out, pd_generator *g, long long pnum, int comm, int cell,
                        const pd_uuid *id, int is_dup)
 {
@@ -1574,8 +1636,7 @@ static int emit_member(pd_record **out, pd_generator *g, long long pnum, int com
     if (rate > 0 && rng_chance(&g->r, rate)) {
         double u = rng_unif(&g->r);
         int nd = u < 0.70 ? 1 : u < 0.92 ? 2 : 3;
-        gcomm tmp;
-        const gcomm *home = g->pre2025 ? NULL : home_gcomm(g, p.home_comm, &tmp);
+        const pd_conversion *home = g->pre2025 ? NULL : g->allc_old[p.home_comm];
         int rc = dirty_up(g, m, id, home, nd, &g->r);
         if (rc < 0) { protobuf_c_message_free_unpacked(PD_MSG(m), NULL); return pd_error__oom(); }
     }
