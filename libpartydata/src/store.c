@@ -756,7 +756,7 @@ int pd_store_close(pd_store *st)
     if (st->db) {
         if (st->explicit_tx)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        if (sqlite3_close(st->db) != SQLITE_OK)
+        if (sqlite3_close_v2(st->db) != SQLITE_OK)
             rc = pd_error__set(PD_ESTORE, "store: close: %s", sqlite3_errmsg(st->db));
     }
     free(st->node);
