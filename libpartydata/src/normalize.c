@@ -213,6 +213,9 @@ static const cpinfo *cp_info(int32_t cp)
 
 /* ---- keys ---------------------------------------------------------------------------------- */
 
+static int classify(int32_t cp);
+static int text_clean(pd_nbuf *b, const char *s, size_t len, unsigned *ch);
+
 static int cp_alnum(int32_t cp)
 {
     const cpinfo *ci;
@@ -244,34 +247,59 @@ static int roman_value(const char *s, size_t n)
     return 0;
 }
 
+/* 1 if s has a code point outside the ranges that are NFC-stable letter by letter
+ * (below U+0300, and U+1E00..U+1EFF): then it may need composing */
 static int needs_compose(const char *s, size_t len)
 {
     size_t i;
-    for (i = 0; i + 1 < len; i++) {
+    for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        /* U+0300..U+036F are CC 80..CD AF in UTF-8 */
-        if (c == 0xCC || (c == 0xCD && (unsigned char)s[i + 1] <= 0xAF))
+        if (c < 0xCC)
+            continue;
+        if (c < 0xE0)
+            return 1;
+        if (c == 0xE1 && i + 1 < len && (unsigned char)s[i + 1] >= 0xB8 && (unsigned char)s[i + 1] <= 0xBB) {
+            i += 2;
+            continue;
+        }
+        if (c >= 0xE0)
             return 1;
     }
     return 0;
+}
+
+/* the pending separator between two tokens, written only when the next token writes */
+static int flush_sep(pd_nbuf *b, int *need_sep, int mode)
+{
+    int rc = 0;
+    if (*need_sep && b->len && mode != PD_KEY_COMPACT)
+        rc = nbuf_putc(b, ' ');
+    *need_sep = 0;
+    return rc;
 }
 
 int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s, *end;
     utf8proc_uint8_t *composed = NULL;
-    int tone = 0, in_tok = 0, need_sep = 0, rc = 0;
+    int tone = 0, in_tok = 0, need_sep = 0, rc = 0, cls;
 
     b->len = 0;
     b->p[0] = '\0';
     if (needs_compose(s, len)) {
-        utf8proc_ssize_t r = utf8proc_map(p, (utf8proc_ssize_t)len, &composed,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-        if (r < 0)
-            return r == UTF8PROC_ERROR_NOMEM ? pd_error__oom()
-                                             : pd_error__set(PD_EINVALID, "invalid UTF-8");
+        /* combining marks: clean first (controls out, then NFC) so that the key of a
+         * string and of its cleaned form are the same */
+        pd_nbuf tb;
+        unsigned ch;
+        pd_nbuf_init(&tb);
+        rc = text_clean(&tb, s, len, &ch);
+        if (rc == 0 && (composed = (utf8proc_uint8_t *)pd_nbuf_steal(&tb)) == NULL)
+            rc = PD_ENOMEM;
+        pd_nbuf_free(&tb);
+        if (rc)
+            return rc;
         p = composed;
-        len = (size_t)r;
+        len = strlen((const char *)composed);
     }
     end = p + len;
     while (p < end) {
@@ -288,21 +316,29 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                 goto out;
             }
         }
-        if (!cp_alnum(cp)) {
+        cls = classify(cp);
+        if (cls == 2) {
+            /* controls and invisible format characters: ignored, as text cleaning removes them */
+            p += n;
+            continue;
+        }
+        if (cls == 1 || cls == 3 || !cp_alnum(cp)) {
             if (in_tok) {
-                if (mode == PD_KEY_TONE && tone && (rc = nbuf_putc(b, (char)('0' + tone))) != 0)
-                    goto out;
+                if (mode == PD_KEY_TONE && tone) {
+                    if ((rc = flush_sep(b, &need_sep, mode)) != 0 ||
+                        (rc = nbuf_putc(b, (char)('0' + tone))) != 0)
+                        goto out;
+                }
                 in_tok = 0;
                 tone = 0;
+            }
+            if (b->len) {
                 need_sep = 1;
             }
             p += n;
             continue;
         }
         if (!in_tok) {
-            if (need_sep && mode != PD_KEY_COMPACT && (rc = nbuf_putc(b, ' ')) != 0)
-                goto out;
-            need_sep = 0;
             in_tok = 1;
             if (roman && (cp == 'I' || cp == 'V' || cp == 'X')) {
                 const utf8proc_uint8_t *q = p;
@@ -313,7 +349,7 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                     (v = roman_value((const char *)p, (size_t)(q - p))) > 0) {
                     char num[8];
                     int k = snprintf(num, sizeof num, "%d", v);
-                    if ((rc = pd_nbuf_put(b, num, (size_t)k)) != 0)
+                    if ((rc = flush_sep(b, &need_sep, mode)) != 0 || (rc = pd_nbuf_put(b, num, (size_t)k)) != 0)
                         goto out;
                     p = q;
                     continue;
@@ -324,11 +360,14 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
             char c = (char)cp;
             if (c >= 'A' && c <= 'Z')
                 c = (char)(c - 'A' + 'a');
-            rc = nbuf_putc(b, c);
+            if ((rc = flush_sep(b, &need_sep, mode)) == 0)
+                rc = nbuf_putc(b, c);
         } else {
-            const cpinfo *ci = cp_info(cp);
+            const cpinfo *ci = (cp >= 0x0300 && cp <= 0x036F) ? NULL : cp_info(cp);
             int t;
             if (ci) {
+                if ((rc = flush_sep(b, &need_sep, mode)) != 0)
+                    goto out;
                 if (mode == PD_KEY_TONE) {
                     rc = pd_nbuf_putcp(b, ci->tb);
                     if (ci->tone)
@@ -340,18 +379,42 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                 if (mode == PD_KEY_TONE)
                     tone = t;
             } else if (cp >= 0x0300 && cp <= 0x036F) {
-                if (mode == PD_KEY_TONE)
+                if (mode == PD_KEY_TONE && (rc = flush_sep(b, &need_sep, mode)) == 0)
                     rc = pd_nbuf_putcp(b, cp);
             } else {
-                rc = pd_nbuf_putcp(b, utf8proc_tolower(cp));
+                /* e.g. U+212B ANGSTROM SIGN lowers to å, which the table folds */
+                int32_t lo = utf8proc_tolower(cp);
+                const cpinfo *li = cp_info(lo);
+                if ((rc = flush_sep(b, &need_sep, mode)) != 0)
+                    goto out;
+                if (li) {
+                    rc = pd_nbuf_putcp(b, mode == PD_KEY_TONE ? li->tb : li->fold);
+                    if (mode == PD_KEY_TONE && li->tone)
+                        tone = li->tone;
+                } else {
+                    rc = pd_nbuf_putcp(b, lo);
+                }
             }
         }
         if (rc)
             goto out;
         p += n;
     }
-    if (in_tok && mode == PD_KEY_TONE && tone)
+    if (in_tok && mode == PD_KEY_TONE && tone && (rc = flush_sep(b, &need_sep, mode)) == 0)
         rc = nbuf_putc(b, (char)('0' + tone));
+    if (rc == 0 && needs_compose(b->p, b->len)) {
+        /* letters outside Vietnamese (jamo, marks kept in tone keys) may now compose */
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)b->p, (utf8proc_ssize_t)b->len, &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (r < 0) {
+            rc = pd_error__oom();
+        } else {
+            b->len = 0;
+            rc = pd_nbuf_put(b, (const char *)nfc, (size_t)r);
+        }
+        free(nfc);
+    }
 out:
     free(composed);
     return rc;
@@ -555,14 +618,17 @@ static int case_pass(pd_nbuf *b, const char *a, size_t len)
         if (n < 0)
             return pd_error__set(PD_EINVALID, "invalid UTF-8");
         if (is_letter(cp) || (cp >= '0' && cp <= '9')) {
-            if (word_len == 0 || prev_apos_after_single)
-                o = utf8proc_toupper(cp);
-            else
-                o = utf8proc_tolower(cp);
-            /* a combining mark continues the letter: do not count it as a new one */
-            if (!(cp >= 0x0300 && cp <= 0x036F))
+            utf8proc_category_t cat = cp < 0x80 ? UTF8PROC_CATEGORY_LL : utf8proc_category(cp);
+            if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME) {
+                o = cp; /* a combining mark continues the letter, unchanged */
+            } else {
+                if (word_len == 0 || prev_apos_after_single)
+                    o = utf8proc_toupper(cp);
+                else
+                    o = utf8proc_tolower(cp);
                 word_len++;
-            prev_apos_after_single = 0;
+                prev_apos_after_single = 0;
+            }
         } else {
             o = cp;
             if (cp == '\'') {
@@ -630,8 +696,8 @@ int pd_normalize_name_case(char **out, const char *s)
 /* ---- name split ------------------------------------------------------------------------------------ */
 
 static const char *const compound_surnames[] = {
-    "ton2 thât1", "ton2 nư4", "âu dương", "nguyên4 phuc1", "hoang2 phu3",
-    "công ton2", "tư mã", "gia cat1", "khuc1 thưa2", "ton2 nư3", NULL};
+    "Tôn Thất", "Tôn Nữ", "Âu Dương", "Nguyễn Phúc", "Hoàng Phủ", "Công Tôn", "Tư Mã", "Gia Cát",
+    "Khúc Thừa", NULL};
 
 void pd_name_parts_dispose(pd_name_parts *p)
 {
@@ -674,10 +740,17 @@ int pd_normalize_split_name(pd_name_parts *out, const char *full_name)
     if (nw >= 3) {
         pd_nbuf kb;
         pd_nbuf_init(&kb);
+        {
+        pd_nbuf kc;
+        pd_nbuf_init(&kc);
         if (pd_normalize__key(&kb, w[0], (size_t)(w[1] + wl[1] - w[0]), PD_KEY_TONE, 0) == 0) {
             for (i = 0; compound_surnames[i]; i++)
-                if (strcmp(kb.p, compound_surnames[i]) == 0)
+                if (pd_normalize__key(&kc, compound_surnames[i], strlen(compound_surnames[i]), PD_KEY_TONE,
+                                      0) == 0 &&
+                    strcmp(kb.p, kc.p) == 0)
                     fam_n = 2;
+        }
+        pd_nbuf_free(&kc);
         }
         pd_nbuf_free(&kb);
         if (nw == 3 && fam_n == 2)
