@@ -142,6 +142,11 @@ START_TEST(test_codec_pb_bad_utf8_and_nul)
     const unsigned char rep[] = {0x0a, 0x07, 0x2a, 0x01, 'x', 0x2a, 0x02, 0xc3, 0x28};
     ck_assert_int_eq(pd_record_from_pb(&r, rep, sizeof(rep)), PD_EPARSE);
     ck_assert_str_eq(pd_error_last()->field_path, "aliases[1]");
+    /* field number 0 hidden in an over-long tag (found by fuzz_pb): protobuf-c takes
+     * it but could not read its own output back */
+    const unsigned char zero[] = {0x0a, 0x05, 0x1a, 0x00, 0x80, 0x00, 0x00};
+    ck_assert_int_eq(pd_record_from_pb(&r, zero, sizeof(zero)), PD_EPARSE);
+    ck_assert_ptr_nonnull(strstr(pd_error_last()->message, "field number 0"));
     /* no entity */
     ck_assert_int_eq(pd_record_from_pb(&r, (const unsigned char *)"", 0), PD_EPARSE);
     /* garbage */

@@ -331,6 +331,13 @@ static int walk_strings(const unsigned char *p, size_t n, const ProtobufCMessage
         if (read_varint(&tag, p + i, n - i, &used) < 0)
             return 0;
         i += used;
+        if ((tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) {
+            /* protobuf-c takes field 0 in an over-long tag varint, then cannot read
+             * its own output: refuse it as every other implementation does */
+            pd_error__set(PD_EPARSE, "invalid field number %llu", (unsigned long long)(tag >> 3));
+            pd_error__set_path(path->buf[0] ? path->buf : NULL);
+            return PD_EPARSE;
+        }
         unsigned wt = (unsigned)(tag & 7);
         const ProtobufCFieldDescriptor *fd =
             tag >> 3 <= 0x1fffffff ? protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3)) : NULL;
@@ -384,6 +391,9 @@ static int check_entity_strings(const unsigned char *data, size_t len)
         if (read_varint(&tag, data + i, len - i, &used) < 0)
             return 0;
         i += used;
+        if ((tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
+            return pd_error__set(PD_EPARSE, "invalid field number %llu",
+                                 (unsigned long long)(tag >> 3));
         unsigned wt = (unsigned)(tag & 7);
         if (wt == 0) {
             if (read_varint(&n, data + i, len - i, &used) < 0)
