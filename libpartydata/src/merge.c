@@ -1651,7 +1651,10 @@ PD_EXTERN(int) pd_org_merge(pd_org_merge_counts *out, pd_store *st, const pd_uui
 
 /* ---- batch -------------------------------------------------------------------------- */
 
-/* an organization reference of a table: UUID, "commune:CODE", or Organization.code */
+/* an organization reference of a table: UUID, "commune:CODE", or Organization.code.
+ * "commune:CODE" is the organization coded CODE when there is one (open: found;
+ * closed: already consolidated, not found), else the topmost open party committee
+ * (not a cell) whose admin unit is that commune. */
 static int resolve_org(int *found, pd_uuid *out, pd_store *st, const char *ref)
 {
     *found = 0;
@@ -1660,28 +1663,33 @@ static int resolve_org(int *found, pd_uuid *out, pd_store *st, const char *ref)
         return 0;
     }
     sqlite3 *db = pd_store_db(st);
-    const char *sql;
-    const char *val = ref;
-    if (!strncmp(ref, "commune:", 8)) {
-        val = ref + 8;
-        sql = "SELECT o.id FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id "
-              "WHERE o.commune_code = ?1 AND o.valid_to IS NULL AND "
-              "(p.commune_code IS NULL OR p.commune_code <> o.commune_code) ORDER BY o.id LIMIT 1";
-    } else {
-        sql = "SELECT id FROM organizations WHERE code = ?1 AND valid_to IS NULL ORDER BY id LIMIT 1";
+    int commune = !strncmp(ref, "commune:", 8);
+    const char *val = commune ? ref + 8 : ref;
+    static const char *const sqls[2] = {
+        "SELECT id, valid_to IS NULL FROM organizations WHERE code = ?1 "
+        "ORDER BY valid_to IS NULL DESC, id LIMIT 1",
+        "SELECT o.id, 1 FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id "
+        "WHERE o.commune_code = ?1 AND o.valid_to IS NULL AND (o.kind IS NULL OR o.kind <> 2) AND "
+        "(p.commune_code IS NULL OR p.commune_code <> o.commune_code) ORDER BY o.id LIMIT 1"};
+    for (int q = 0; q < (commune ? 2 : 1); q++) {
+        sqlite3_stmt *s = NULL;
+        if (!db || sqlite3_prepare_v2(db, sqls[q], -1, &s, NULL) != SQLITE_OK)
+            return pd_error__set(PD_ESTORE, "query failed: %s", db ? sqlite3_errmsg(db) : "no db");
+        sqlite3_bind_text(s, 1, val, -1, SQLITE_STATIC);
+        int step = sqlite3_step(s), seen = 0;
+        if (step == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 16) {
+            seen = 1;
+            if (sqlite3_column_int(s, 1)) {
+                memcpy(out->bytes, sqlite3_column_blob(s, 0), 16);
+                *found = 1;
+            }
+        }
+        sqlite3_finalize(s);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            return pd_error__set(PD_ESTORE, "query failed: %s", sqlite3_errmsg(db));
+        if (seen)
+            break;
     }
-    sqlite3_stmt *s = NULL;
-    if (!db || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return pd_error__set(PD_ESTORE, "query failed: %s", db ? sqlite3_errmsg(db) : "no db");
-    sqlite3_bind_text(s, 1, val, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 16) {
-        memcpy(out->bytes, sqlite3_column_blob(s, 0), 16);
-        *found = 1;
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return pd_error__set(PD_ESTORE, "query failed: %s", sqlite3_errmsg(db));
     return 0;
 }
 
