@@ -361,3 +361,37 @@ def test_bytes_round_trip_and_pickle():
     assert pickle.loads(pickle.dumps(m)) == m
     with pytest.raises(partydata.ParseError):
         partydata.Record.from_bytes(b"\xff\xff\xff")
+
+
+def _varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+@needs_codec
+def test_unknown_fields_survive_copy():
+    m = sample()
+    env = bytes(m)
+    assert env[0] == 0x0A  # Record.member, length-delimited
+    # strip the envelope header: tag 0x0A, varint length
+    i, length, shift = 1, 0, 0
+    while True:
+        b = env[i]
+        length |= (b & 0x7F) << shift
+        shift += 7
+        i += 1
+        if not b & 0x80:
+            break
+    member = env[i:i + length] + b"\xc0\x3e\x05"  # field 1000 = 5, unknown to us
+    data = b"\x0a" + _varint(len(member)) + member
+    r = partydata.Record.from_bytes(data)
+    c = r.copy()
+    assert c == r
+    assert bytes(c) == bytes(r) == data
+    assert r != m  # the unknown field counts for equality ...
+    assert r.diff(m) == []  # ... but has no path
