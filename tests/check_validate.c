@@ -155,8 +155,8 @@ START_TEST(test_validate_catalogue_complete)
 {
     size_t n = pd_validate_rule_count();
     ck_assert_uint_ge(n, 45);
-    /* every code PD-R000 .. PD-R056 is present, with both messages and a source */
-    for (int c = 0; c <= 56; c++) {
+    /* every code PD-R000 .. PD-R057 is present, with both messages and a source */
+    for (int c = 0; c <= 57; c++) {
         char code[16];
         snprintf(code, sizeof code, "PD-R%03d", c);
         const pd_rule *r = pd_validate_rule_find(code, NULL);
@@ -357,6 +357,12 @@ static void m_r047(pd_record *r) { set(r, "record_no", "12AB"); }
 static void m_r048(pd_record *r) { set(r, "education_general", "13/12"); }
 static void m_r052(pd_record *r) { set_date(r, "memberships[0].to", 2010, 1, 1); }
 static void m_r056(pd_record *r) { set(r, "hometown.commune_code", "99999"); }
+static void m_r057(pd_record *r)
+{
+    /* 04 is Hoa in the 1979 list but Mường in the 2008 list */
+    set(r, "ethnicity.code", "04");
+    set(r, "ethnicity.name", "Hoa");
+}
 
 static const struct mcase {
     const char *code;
@@ -372,7 +378,7 @@ static const struct mcase {
     { "PD-R032", m_r032 }, { "PD-R033", m_r033 }, { "PD-R034", m_r034 }, { "PD-R035", m_r035 },
     { "PD-R036", m_r036 }, { "PD-R041", m_r041 }, { "PD-R043", m_r043 }, { "PD-R044", m_r044 },
     { "PD-R045", m_r045 }, { "PD-R046", m_r046 }, { "PD-R047", m_r047 }, { "PD-R048", m_r048 },
-    { "PD-R052", m_r052 }, { "PD-R056", m_r056 },
+    { "PD-R052", m_r052 }, { "PD-R056", m_r056 }, { "PD-R057", m_r057 },
 };
 
 START_TEST(test_validate_record_member_rule)
@@ -402,6 +408,12 @@ START_TEST(test_validate_record_member_rule)
     o.rules = filt;
     pd_findings *l2 = run_record(r, &o);
     ck_assert_int_eq(count_rule(l2, c->code, NULL, NULL), 0);
+    pd_findings_free(l2);
+    /* and selecting it alone still finds it, and nothing else */
+    o.rules = c->code;
+    l2 = run_record(r, &o);
+    ck_assert_msg(count_rule(l2, c->code, NULL, NULL) > 0, "%s alone did not fire", c->code);
+    ck_assert_int_eq(count_rule(l2, c->code, NULL, NULL), (int)pd_findings_count(l2));
     pd_findings_free(l2);
     pd_findings_free(l);
     pd_record_free(r);

@@ -34,7 +34,7 @@ enum {
     R013, R014, R015, R016, R017, R018, R019, R020, R021, R022, R023, R024, R025, R026,
     R027, R028, R029, R030, R031, R032, R033, R034, R035, R036, R037, R038, R039, R040,
     R041, R042, R043, R044, R045, R046, R047, R048, R049, R050, R051, R052, R053, R054,
-    R055, R056
+    R055, R056, R057
 };
 
 #define ET(x) PD_PB__EVENT_TYPE__EVENT_TYPE_##x
@@ -1378,13 +1378,19 @@ static void rule_codes(vrun *run, const PdPb__Member *m)
 {
     if (m->ethnicity) {
         const PdPb__Ethnicity *e = m->ethnicity;
-        if (ON(run, R034) && !is_blank(e->code)) {
+        if ((ON(run, R034) || ON(run, R057)) && !is_blank(e->code)) {
             int list = e->has_list ? (int)e->list : 0;
             const pd_ethnic_group *g = NULL;
             if (list != PD_ETHNIC_LIST_1979 && list != PD_ETHNIC_LIST_2008)
                 emit(run, R034, "ethnicity.list", 0);
             else if (pd_refdata_ethnic_by_code(&g, (pd_ethnic_list)list, e->code) < 0)
                 emit(run, R034, "ethnicity.code", 0);
+            else if (ON(run, R057) && !is_blank(e->name) && strcmp(e->name, g->name) != 0) {
+                /* the name designates another group than the code in this list */
+                const pd_ethnic_group *byname = NULL;
+                if (pd_refdata_ethnic_by_name(&byname, e->name) == 0 && byname != g)
+                    emit(run, R057, "ethnicity.code", 0);
+            }
         }
         if (ON(run, R035) && !is_blank(e->name)) {
             /* "Thổ" (T h U+1ED5), "Xá Lá Vàng" in their usual forms; other ambiguous

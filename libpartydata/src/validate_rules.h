@@ -223,6 +223,10 @@ static const pd_rule pd_v_catalogue[] = {
       "Province or commune code of an address not in the administrative code list (of its generation)",
       "birthplace,hometown,permanent_residence,temporary_residence,admin_unit", "member,organization",
       "QĐ 124/2004/QĐ-TTg (mã cũ); QĐ 19/2025/QĐ-TTg (mã từ 01/07/2025) [S22]", OPEN, OPEN, SR },
+    { "PD-R057", W_, "Tên dân tộc không khớp mã trong danh mục đã ghi (có thể nhầm danh mục 1979/2008)",
+      "Ethnicity name does not match its code in the stated list (wrong list 1979/2008?)",
+      "ethnicity.code,ethnicity.list,ethnicity.name", "member",
+      "QĐ 121-TCTK/PPCĐ (1979); QĐ 1019/QĐ-TCTK (2008) [S16]", OPEN, OPEN, SR },
 };
 
 #undef E_
