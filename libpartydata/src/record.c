@@ -1036,6 +1036,8 @@ static int done(const diffctx *c)
 /* append "sep name[index]" to c->path; returns the old length or -1 if too long */
 static long push_path(diffctx *c, const char *name, long index)
 {
+    if (!c->out)
+        return 0; /* equality only: no paths to build */
     size_t len = strlen(c->path), cap = sizeof c->path;
     int n = index >= 0 ? snprintf(c->path + len, cap - len, "%s%s[%ld]", len ? "." : "",
                                   name, index)
