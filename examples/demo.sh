@@ -27,7 +27,12 @@ CLUSTERS="$DIR/clusters.jsonl"
 
 start=$(date +%s)
 step() { printf '\n== %s\n' "$*"; }
-have() { "$PARTYDATA" "$1" --help >/dev/null 2>&1; }
+# a command is there unless the CLI says it is not in this build
+have() {
+    out=$("$PARTYDATA" "$1" --help 2>&1) || true
+    case "$out" in *"not available in this build"*|*"unknown command"*) return 1 ;; esac
+    return 0
+}
 skip() { printf 'skipped: partydata %s not available\n' "$1"; }
 
 "$PARTYDATA" --version
@@ -70,8 +75,9 @@ fi
 
 step "4. Statistics"
 if [ "$imported" = 1 ] && have stats; then
-    for dim in status gender age_band commune; do
-        printf '  -- members by %s\n' "$dim"
+    for dim in status gender birth_decade commune; do
+        label=$dim; [ "$dim" = birth_decade ] && label="age band (decade of birth)"
+        printf '  -- members by %s\n' "$label"
         out=$("$PARTYDATA" stats "$DB" --by "$dim" 2>&1) || { echo "  (stats --by $dim: not supported: $(echo "$out" | head -1))"; continue; }
         if [ "$dim" = commune ]; then echo "$out" | head -15; echo "  ..."; else echo "$out"; fi
     done
@@ -106,8 +112,8 @@ end=$(date +%s)
 step "Done in $((end - start)) s"
 if [ "$imported" = 1 ]; then
     echo "The database is $DB. Try:"
-    Q="SELECT status, gender, count(*) FROM members GROUP BY status, gender ORDER BY 3 DESC;"
-    if "$SQLITE3" "$DB" "SELECT 1 FROM members LIMIT 1;" >/dev/null 2>&1; then
+    Q="SELECT status, gender, count(*) AS members FROM v_members GROUP BY status, gender ORDER BY members DESC;"
+    if "$SQLITE3" "$DB" "SELECT 1 FROM v_members LIMIT 1;" >/dev/null 2>&1; then
         echo "  $SQLITE3 $DB \"$Q\""
         "$SQLITE3" -header -column "$DB" "$Q" 2>/dev/null || true
     else

@@ -1124,6 +1124,9 @@ static void draw_person(pd_generator *g, person *p, long long pnum, int comm)
     double age_adm = 18.3 + fabs(rng_normal(&r)) * 7.0;
     if (rng_chance(&r, 0.08)) age_adm = 18.3 + rng_unif(&r) * 3.0; /* soldiers, students */
     if (age_adm > 55) age_adm = 55;
+    /* nobody older than 95 on the world's date */
+    double max_adm = 95.0 - yago;
+    if (age_adm > max_adm) age_adm = max_adm > 18.3 ? 18.3 + rng_unif(&r) * (max_adm - 18.3) : 18.3;
     long bday = dnum(p->decision) - (long)(age_adm * 365.25) - (long)rng_below(&r, 20);
     p->birth = civil_from_days(bday);
     /* ceremony within 30 working days (here 7..35 calendar days); official = +12 months */
@@ -1181,6 +1184,8 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
     if (!(m->birth_date = mkdate(p->birth))) goto fail;
     if (!(m->birthplace = mkaddr(g, p->birth_comm))) goto fail;
     if (!(m->hometown = mkaddr(g, p->home_comm))) goto fail;
+    /* residence: the commune of the member's cell */
+    if (!(m->permanent_residence = mkaddr(g, g->comm[comm].all))) goto fail;
     /* ethnicity and religion */
     PdPb__Ethnicity *eth = malloc(sizeof *eth);
     if (!eth) goto fail;
@@ -1579,7 +1584,7 @@ static int inject(pd_generator *g, PdPb__Member *m, const pd_uuid *id, int k, co
         if (pd_refdata_ethnic_by_code(&g8, PD_ETHNIC_LIST_2008, e->code) != 0) return 0;
         if (pd_refdata_ethnic_by_code(&g79, PD_ETHNIC_LIST_1979, e->code) != 0 || g79 == g8) return 0;
         e->list = PD_PB__ETHNIC_LIST__ETHNIC_LIST_1979;
-        return add_defect(g, id, "ethnicity.list", k, "ETHNIC_LIST_2008", "ETHNIC_LIST_1979") ? PD_ENOMEM : 1;
+        return add_defect(g, id, "ethnicity", k, "ETHNIC_LIST_2008", "ETHNIC_LIST_1979") ? PD_ENOMEM : 1;
     }
     default: return 0;
     }
