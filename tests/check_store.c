@@ -789,6 +789,11 @@ START_TEST(test_store_check_sound)
     ck_assert_int_eq(problems.count, 1);
     ck_assert_ptr_nonnull(strstr(problems.strings[0], "does not decode"));
     pd_strarray_dispose(&problems);
+    pd_store_iter *it = NULL;
+    const pd_record *r = NULL;
+    ck_assert_int_eq(pd_store_query_open(&it, st, NULL), 0);
+    ck_assert_int_eq(pd_store_iter_next(&r, it), PD_EPARSE);
+    pd_store_iter_free(it);
     free_tree(&t);
     pd_store_close(st);
 }
@@ -957,6 +962,81 @@ START_TEST(test_store_export_roundtrip)
 }
 END_TEST
 
+static int stop_at_first(long long records, long long bytes, void *payload)
+{
+    (void)bytes;
+    *(long long *)payload = records;
+    return 1;
+}
+
+START_TEST(test_store_import_faults)
+{
+    pd_store *st = open_new("f.db");
+    enum { N = 60 };
+    pd_record *recs[N];
+    recs[0] = mk_org("Chi bộ", NULL);
+    for (int i = 1; i < N; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "Nguyễn Văn Số %d với tên khá dài", i);
+        recs[i] = mk_member(name, NULL, "01", PD_GENDER_NAM, 2, recs[0]);
+    }
+    write_jsonl(tpath("f.jsonl"), recs, N, NULL);
+    pd_import_options o = PD_IMPORT_OPTIONS_INIT;
+    o.batch_size = 10;
+    pd_import_stats n;
+    /* an explicit transaction is open */
+    ck_assert_int_eq(pd_store_begin(st), 0);
+    ck_assert_int_eq(pd_store_import(&n, st, tpath("f.jsonl"), &o), PD_EINVALID);
+    ck_assert_int_eq(pd_store_rollback(st), 0);
+    /* the reject file cannot be written */
+    o.rejects_path = "/nonexistent-dir/rejects.jsonl";
+    ck_assert_int_eq(pd_store_import(&n, st, tpath("f.jsonl"), &o), PD_EIO);
+    o.rejects_path = NULL;
+    /* the progress callback stops it after the first batch: that batch is kept */
+    long long seen = 0;
+    o.progress = stop_at_first;
+    o.payload = &seen;
+    ck_assert_int_eq(pd_store_import(&n, st, tpath("f.jsonl"), &o), PD_EUSER);
+    ck_assert_int_eq(seen, 10);
+    ck_assert_int_eq(n.inserted, 10);
+    o.progress = NULL;
+    pd_store_close(st);
+    /* a quota: PD_EFULL, whole batches kept, the file sound; then the rest */
+    pd_store_options so = PD_STORE_OPTIONS_INIT;
+    so.max_page_count = 30;
+    ck_assert_int_eq(pd_store_open(&st, tpath("f.db"), &so), 0);
+    int rc = pd_store_import(&n, st, tpath("f.jsonl"), &o);
+    ck_assert_int_eq(rc, PD_EFULL);
+    long long stored = 0;
+    ck_assert_int_eq(pd_store_count(&stored, st, NULL), 0);
+    ck_assert_int_eq((stored + 1) % 10, 0);
+    ck_assert_int_lt(stored, N - 1);
+    pd_strarray problems = {0};
+    ck_assert_int_eq(pd_store_check(&problems, st), 0);
+    ck_assert_int_eq(problems.count, 0);
+    pd_store_close(st);
+    ck_assert_int_eq(pd_store_open(&st, tpath("f.db"), NULL), 0);
+    ck_assert_int_eq(pd_store_import(&n, st, tpath("f.jsonl"), &o), 0);
+    ck_assert_int_eq(n.inserted + n.unchanged, N);
+    ck_assert_int_eq(pd_store_count(&stored, st, NULL), 0);
+    ck_assert_int_eq(stored, N - 1);
+    /* CSV cannot hold every member: PD_ELIMIT */
+    pd_record *big = mk_member("Đinh Văn Nhiều", NULL, "01", PD_GENDER_NAM, 2, NULL);
+    for (int i = 0; i < 5; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "aliases[%d]", i);
+        ck_assert_int_eq(pd_record_set(big, path, "Bí danh"), 0);
+    }
+    put_ok(st, big, PD_STORE_INSERTED);
+    long long count = 0;
+    ck_assert_int_eq(pd_store_export(&count, st, tpath("out.csv"), NULL), PD_ELIMIT);
+    pd_record_free(big);
+    pd_store_close(st);
+    for (int i = 0; i < N; i++)
+        pd_record_free(recs[i]);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -1011,6 +1091,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_store_import_counts_and_reimport);
     tcase_add_test(tc, test_store_import_strict_and_findings);
     tcase_add_test(tc, test_store_export_roundtrip);
+    tcase_add_test(tc, test_store_import_faults);
     suite_add_tcase(s, tc);
     return s;
 }
