@@ -66,9 +66,9 @@ int pd_field_classification(pd_classification *out, pd_kind kind, const char *pa
     *out = level;
     return 0;
 bad:
+    pd_error__set(PD_EINVALID, "'%s' is not a field path of %s", path, pd_kind_name(kind));
     pd_error__set_path(path);
-    return pd_error__set(PD_EINVALID, "'%s' is not a field path of %s", path,
-                         pd_kind_name(kind));
+    return PD_EINVALID;
 }
 
 static int strip_message(ProtobufCMessage *m, pd_classification max, const char *prefix,
