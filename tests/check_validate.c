@@ -897,6 +897,22 @@ START_TEST(test_validator_membership_rules)
     pd_record_free(s1);
     pd_record_free(s2);
 
+    /* R038 when the member comes before its organization (checked at the end) */
+    ck_assert_int_eq(pd_validator_new(&v, &o), 0);
+    l = list_new();
+    x = org_with(ORG_X, ORG_Y, 2000, 2010);
+    m = good_member();
+    pd_validator_add(l, v, m, 1);
+    ck_assert_int_eq(count_rule(l, "PD-R038", NULL, NULL), 0);
+    pd_validator_add(l, v, x, 2);
+    pd_validator_finish(l, v);
+    ck_assert_int_eq(count_rule(l, "PD-R038", NULL, NULL), 1);
+    ck_assert_int_eq(pd_findings_get(l, 0)->record, 1);
+    pd_validator_free(v);
+    pd_findings_free(l);
+    pd_record_free(x);
+    pd_record_free(m);
+
     /* R039: an open chi bộ cơ sở with one official member; R038 passes in time */
     ck_assert_int_eq(pd_validator_new(&v, &o), 0);
     l = list_new();

@@ -1841,7 +1841,7 @@ typedef struct vms {            /* a membership waiting for its organization or 
     int32_t from_lo, from_hi, to_lo, to_hi;
     long index;
     pd_uuid rid;
-    unsigned char official, standalone;
+    unsigned char official, standalone, checked;
 } vms;
 
 typedef struct vintro {
@@ -1955,26 +1955,76 @@ static uint64_t key_id(const ProtobufCBinaryData *b)
     return hash_bytes(b->data, b->len, 0x5bd1e995u);
 }
 
-static int push_ms(pd_validator *v, const PdPb__Membership *ms, uint64_t member, long index,
-                   const pd_uuid *rid, int standalone)
+static void emit_at(vrun *run, int code, const char *path, int possible, long index,
+                    const pd_uuid *rid)
+{
+    run->index = index;
+    run->rid = *rid;
+    emit(run, code, path, possible);
+}
+
+/* R038 for one membership and its organization */
+static void ms_org_check(vrun *run, const vms *x, const vorg *o)
+{
+    const char *path = x->standalone ? "from" : "memberships";
+    if (o->from_lo != INT32_MIN) {
+        if (x->from_hi < o->from_lo) {
+            emit_at(run, R038, path, 0, x->index, &x->rid);
+            return;
+        } else if (x->from_lo < o->from_hi) {
+            emit_at(run, R038, path, 1, x->index, &x->rid);
+            return;
+        }
+    }
+    if (o->to_hi != INT32_MAX) {
+        /* membership [from, to) going on after the organization's last day */
+        path = x->standalone ? "to" : "memberships";
+        if (x->to_lo == INT32_MAX || x->to_lo > o->to_hi + 1)
+            emit_at(run, R038, path, 0, x->index, &x->rid);
+        else if (x->to_hi > o->to_lo + 1)
+            emit_at(run, R038, path, 1, x->index, &x->rid);
+    }
+}
+
+/* Remember a membership: R038 is checked at once when its organization is known
+ * (and the entry dropped unless R026 needs it), else at pd_validator_finish. */
+static int push_ms(pd_validator *v, vrun *run, const PdPb__Membership *ms, uint64_t member,
+                   long index, const pd_uuid *rid, int standalone)
 {
     if (!ms->has_org_id)
         return 0;
     span f = span_pb(ms->from), t = span_pb(ms->to);
     if (!f.ok)
         return 0;
+    vms x;
+    memset(&x, 0, sizeof x);
+    x.member = member;
+    x.org = key_id(&ms->org_id);
+    x.from_lo = f.lo;
+    x.from_hi = f.hi;
+    x.to_lo = t.ok ? t.lo : INT32_MAX;
+    x.to_hi = t.ok ? t.hi : INT32_MAX;
+    x.index = index;
+    x.rid = *rid;
+    x.official = ms->has_kind && ms->kind == PD_PB__MEMBERSHIP_KIND__MEMBERSHIP_KIND_CHINH_THUC;
+    x.standalone = (unsigned char)standalone;
+    if (ON(run, R038)) {
+        size_t sl = map_find(&v->orgidx, x.org);
+        if (sl != SIZE_MAX) {
+            long saved_index = run->index;
+            pd_uuid saved_rid = run->rid;
+            ms_org_check(run, &x, &v->orgs[v->orgidx.a[sl]]);
+            run->index = saved_index;
+            run->rid = saved_rid;
+            x.checked = 1;
+        }
+    }
+    int keep = (!x.checked && ON(run, R038)) ||
+               (standalone && x.official && member && ON(run, R026));
+    if (!keep)
+        return 0;
     GROW(v->ms, v->n_ms, v->cap_ms);
-    vms *x = &v->ms[v->n_ms++];
-    x->member = member;
-    x->org = key_id(&ms->org_id);
-    x->from_lo = f.lo;
-    x->from_hi = f.hi;
-    x->to_lo = t.ok ? t.lo : INT32_MAX;
-    x->to_hi = t.ok ? t.hi : INT32_MAX;
-    x->index = index;
-    x->rid = *rid;
-    x->official = ms->has_kind && ms->kind == PD_PB__MEMBERSHIP_KIND__MEMBERSHIP_KIND_CHINH_THUC;
-    x->standalone = (unsigned char)standalone;
+    v->ms[v->n_ms++] = x;
     return 0;
 }
 
@@ -2077,7 +2127,8 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
     /* R038: memberships vs organization validity */
     if (ON(run, R038))
         for (size_t i = 0; i < m->n_memberships; i++)
-            if (m->memberships[i] && (rc = push_ms(v, m->memberships[i], mk, index, &run->rid, 0)) < 0)
+            if (m->memberships[i] &&
+                (rc = push_ms(v, run, m->memberships[i], mk, index, &run->rid, 0)) < 0)
                 return rc;
     return 0;
 }
@@ -2141,7 +2192,7 @@ int pd_validator_add(pd_findings *out, pd_validator *v, const pd_record *r, long
         else if (d == &pd__pb__membership__descriptor && (ON(&run, R038) || ON(&run, R026))) {
             const PdPb__Membership *ms = (const PdPb__Membership *)m;
             uint64_t mk = ms->has_member_id ? key_id(&ms->member_id) : 0;
-            rc = push_ms(v, ms, mk, record_index, &run.rid, 1);
+            rc = push_ms(v, &run, ms, mk, record_index, &run.rid, 1);
         }
     }
     count_new(v, out, before);
@@ -2181,14 +2232,6 @@ int pd_validator_add_decode_error(pd_findings *out, pd_validator *v, long record
     v->records++;
     v->errors++;
     return 1;
-}
-
-static void emit_at(vrun *run, int code, const char *path, int possible, long index,
-                    const pd_uuid *rid)
-{
-    run->index = index;
-    run->rid = *rid;
-    emit(run, code, path, possible);
 }
 
 static int ms_cmp(const void *a, const void *b)
@@ -2291,31 +2334,15 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
         free(tot);
     }
 
-    /* R038: memberships outside their organization's validity */
+    /* R038: memberships whose organization came after them */
     if (ON(&run, R038)) {
         for (size_t i = 0; i < v->n_ms; i++) {
             vms *x = &v->ms[i];
-            size_t s = map_find(&v->orgidx, x->org);
-            if (s == SIZE_MAX)
+            if (x->checked)
                 continue;
-            vorg *o = &v->orgs[v->orgidx.a[s]];
-            const char *path = x->standalone ? "from" : "memberships";
-            if (o->from_lo != INT32_MIN) {
-                if (x->from_hi < o->from_lo || x->to_hi <= o->from_lo) {
-                    emit_at(&run, R038, path, 0, x->index, &x->rid);
-                    continue;
-                } else if (x->from_lo < o->from_hi) {
-                    emit_at(&run, R038, path, 1, x->index, &x->rid);
-                    continue;
-                }
-            }
-            if (o->to_hi != INT32_MAX) {
-                /* membership ends after the organization closed ([from, to) vs [from, to]) */
-                if (x->to_lo != INT32_MAX ? x->to_lo > o->to_hi + 1 : 1)
-                    emit_at(&run, R038, x->standalone ? "to" : "memberships", 0, x->index, &x->rid);
-                else if (x->to_hi > o->to_lo + 1)
-                    emit_at(&run, R038, x->standalone ? "to" : "memberships", 1, x->index, &x->rid);
-            }
+            size_t sl = map_find(&v->orgidx, x->org);
+            if (sl != SIZE_MAX)
+                ms_org_check(&run, x, &v->orgs[v->orgidx.a[sl]]);
         }
     }
 
