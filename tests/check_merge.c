@@ -563,6 +563,41 @@ START_TEST(test_merge_org_merge_table_batch)
 }
 END_TEST
 
+START_TEST(test_merge_matcher_store_candidates)
+{
+    /* incremental matching against a store through its indexes */
+    pd_store *st = open_mem();
+    pd_uuid a = new_member(st, "Nguyễn Văn Hùng", NULL, "001070000111");
+    new_member(st, "Trần Văn Hùng", NULL, "001070999999");
+    new_member(st, "Lê Thị Lan", NULL, NULL);
+    pd_member *n = NULL;
+    ck_assert_int_eq(pd_member_new(&n), 0);
+    pd_member_set_full_name(n, "Nguyen Van Hung");
+    pd_date d = {1970, 5, 1};
+    pd_member_set_birth_date(n, &d);
+    pd_matcher *mt = NULL;
+    ck_assert_int_eq(pd_matcher_new(&mt, NULL), 0);
+    int rc = pd_matcher_add_store_candidates(mt, st, n, 0);
+    ck_assert_msg(rc == 0, "candidates: %s", pd_error_last()->message);
+    /* the new record and the one stored namesake of the same birth year */
+    ck_assert_uint_eq(pd_matcher_count(mt), 2);
+    ck_assert_int_eq(pd_matcher_add_store_candidates(mt, st, n, 0), 0); /* idempotent */
+    ck_assert_uint_eq(pd_matcher_count(mt), 2);
+    ck_assert_int_eq(pd_matcher_run(mt), 0);
+    pd_match_cluster_iter *ci = NULL;
+    pd_match_cluster c;
+    ck_assert_int_eq(pd_matcher_clusters(&ci, mt), 0);
+    ck_assert_int_eq(pd_match_cluster_iter_next(&c, ci), 0);
+    ck_assert_uint_eq(c.count, 2);
+    ck_assert(pd_uuid_cmp(&c.members[0], &a) == 0 || pd_uuid_cmp(&c.members[1], &a) == 0);
+    pd_match_cluster_iter_free(ci);
+    ck_assert_int_eq(pd_matcher_add_store_candidates(mt, NULL, n, 0), PD_EINVALID);
+    pd_matcher_free(mt);
+    pd_member_free(n);
+    pd_store_close(st);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("merge");
@@ -576,6 +611,7 @@ static Suite *suite(void)
     t = tcase_create("members");
     tcase_add_test(t, test_merge_members_roundtrip_exact);
     tcase_add_test(t, test_merge_unmerge_refuses_changed_survivor);
+    tcase_add_test(t, test_merge_matcher_store_candidates);
     suite_add_tcase(s, t);
     t = tcase_create("organizations");
     tcase_add_test(t, test_merge_org_merge_moves_everything);

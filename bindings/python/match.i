@@ -87,6 +87,12 @@ pd_rc pd_py_matcher_add_store(pd_matcher *mt, pd_py_store *s, unsigned int flags
     return pd_matcher_add_store(mt, s->st, flags);
 }
 
+pd_rc pd_py_matcher_add_store_candidates(pd_matcher *mt, pd_py_store *s, const pd_member *m,
+                                        unsigned int flags)
+{
+    return pd_matcher_add_store_candidates(mt, s ? s->st : NULL, m, flags);
+}
+
 PyObject *pd_py_matcher_mu(pd_matcher *mt, int field, int level)
 {
     double m, u;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
 #include <utf8proc.h>
 
 #include "pd_internal.h"
@@ -436,6 +437,8 @@ struct pd_matcher {
     pd_match_stats stats;
     conv_entry *conv;
     size_t conv_cap, conv_n;
+    uint32_t *idx; /* id → record index + 1 (0 = empty), open addressing; built lazily */
+    size_t idx_cap, idx_n;
 };
 
 static const char *const field_names[PD_MATCH_NFIELDS] = {
@@ -541,6 +544,7 @@ PD_EXTERN(void) pd_matcher_free(pd_matcher *mt)
     free(mt->cl_start);
     free(mt->cl_members);
     free(mt->conv);
+    free(mt->idx);
     free(mt);
 }
 
@@ -809,6 +813,84 @@ static int extract(mfeat *f, pd_matcher *mt, const PdPb__Member *m)
     return 0;
 }
 
+/* ---- id index ---------------------------------------------------------------------- */
+
+static size_t id_slot(const pd_uuid *u, size_t cap)
+{
+    uint64_t h;
+    memcpy(&h, u->bytes + 8, 8);
+    return (size_t)mix64(h ^ ((uint64_t)u->bytes[5] << 56)) & (cap - 1);
+}
+
+static int idx_insert(pd_matcher *mt, size_t i)
+{
+    if ((mt->idx_n + 1) * 2 > mt->idx_cap) {
+        size_t nc = mt->idx_cap ? mt->idx_cap * 2 : 1024;
+        while (nc < (mt->n + 1) * 2)
+            nc *= 2;
+        uint32_t *ni = calloc(nc, sizeof *ni);
+        if (!ni)
+            return pd_error__oom();
+        free(mt->idx);
+        mt->idx = ni;
+        mt->idx_cap = nc;
+        mt->idx_n = 0;
+        for (size_t k = 0; k < mt->n; k++) {
+            if (k == i)
+                continue;
+            size_t s = id_slot(&mt->f[k].id, nc);
+            while (ni[s])
+                s = (s + 1) & (nc - 1);
+            ni[s] = (uint32_t)k + 1;
+            mt->idx_n++;
+        }
+    }
+    size_t s = id_slot(&mt->f[i].id, mt->idx_cap);
+    while (mt->idx[s])
+        s = (s + 1) & (mt->idx_cap - 1);
+    mt->idx[s] = (uint32_t)i + 1;
+    mt->idx_n++;
+    return 0;
+}
+
+static long idx_find(const pd_matcher *mt, const pd_uuid *id)
+{
+    if (!mt->idx_cap)
+        return -1;
+    size_t s = id_slot(id, mt->idx_cap);
+    while (mt->idx[s]) {
+        uint32_t k = mt->idx[s] - 1;
+        if (!memcmp(mt->f[k].id.bytes, id->bytes, 16))
+            return (long)k;
+        s = (s + 1) & (mt->idx_cap - 1);
+    }
+    return -1;
+}
+
+/* build the index on first use (bulk adds do not pay for it) */
+static int idx_ensure(pd_matcher *mt)
+{
+    if (mt->idx_cap && mt->idx_n == mt->n)
+        return 0;
+    free(mt->idx);
+    mt->idx = NULL;
+    mt->idx_cap = mt->idx_n = 0;
+    size_t nc = 1024;
+    while (nc < (mt->n + 1) * 2)
+        nc *= 2;
+    if (!(mt->idx = calloc(nc, sizeof *mt->idx)))
+        return pd_error__oom();
+    mt->idx_cap = nc;
+    for (size_t k = 0; k < mt->n; k++) {
+        size_t s = id_slot(&mt->f[k].id, nc);
+        while (mt->idx[s])
+            s = (s + 1) & (nc - 1);
+        mt->idx[s] = (uint32_t)k + 1;
+        mt->idx_n++;
+    }
+    return 0;
+}
+
 PD_EXTERN(int) pd_matcher_add(pd_matcher *mt, const pd_member *m, unsigned int flags)
 {
     const PdPb__Member *pm = (const PdPb__Member *)m;
@@ -833,6 +915,10 @@ PD_EXTERN(int) pd_matcher_add(pd_matcher *mt, const pd_member *m, unsigned int f
     f->ref = (flags & PD_MATCH_ADD_REFERENCE) ? 1 : 0;
     f->gen = mt->gen;
     mt->n++;
+    if (mt->idx_cap && mt->idx_n == mt->n - 1 && (rc = idx_insert(mt, mt->n - 1)) < 0) {
+        mt->n--;
+        return rc;
+    }
     return 0;
 }
 
@@ -2025,11 +2111,18 @@ PD_EXTERN(int) pd_matcher_index(size_t *out, const pd_matcher *mt, const pd_uuid
 {
     if (!out || !mt || !id)
         return pd_error__set(PD_EINVALID, "NULL argument");
-    for (size_t i = 0; i < mt->n; i++)
-        if (memcmp(mt->f[i].id.bytes, id->bytes, 16) == 0) {
-            *out = i;
-            return 0;
-        }
+    long k = -1;
+    if (mt->idx_cap && mt->idx_n == mt->n) {
+        k = idx_find(mt, id);
+    } else {
+        for (size_t i = 0; i < mt->n && k < 0; i++)
+            if (memcmp(mt->f[i].id.bytes, id->bytes, 16) == 0)
+                k = (long)i;
+    }
+    if (k >= 0) {
+        *out = (size_t)k;
+        return 0;
+    }
     char buf[PD_UUID_STRLEN];
     return pd_error__set(PD_ENOTFOUND, "no record %s in the matcher", pd_uuid_format(buf, id));
 }
@@ -2209,4 +2302,74 @@ PD_EXTERN(int) pd_matcher_add_store(pd_matcher *mt, pd_store *st, unsigned int f
     }
     pd_store_iter_free(it);
     return rc == PD_ITEROVER ? 0 : rc;
+}
+
+/* Candidates of one new member from the store's indexes: same CCCD, same party card,
+ * same folded name and birth year. */
+PD_EXTERN(int) pd_matcher_add_store_candidates(pd_matcher *mt, pd_store *st, const pd_member *m,
+                                               unsigned int flags)
+{
+    const PdPb__Member *pm = (const PdPb__Member *)m;
+    if (!mt || !st || !pm)
+        return pd_error__set(PD_EINVALID, "NULL argument");
+    int rc = idx_ensure(mt);
+    if (rc < 0)
+        return rc;
+    pd_uuid id;
+    if (pm->has_id && pm->id.len == 16) {
+        memcpy(id.bytes, pm->id.data, 16);
+        if (idx_find(mt, &id) < 0 && (rc = pd_matcher_add(mt, m, flags)) < 0)
+            return rc;
+    } else {
+        return pd_error__set(PD_EINVALID, "member without an id");
+    }
+    sqlite3 *db = pd_store_db(st);
+    if (!db)
+        return pd_error__set(PD_EINVALID, "store without a database");
+    const char *cccd = pd_member_cccd(m), *card = pm->party_card_no;
+    char *fold = NULL;
+    int year = pm->birth_date && pm->birth_date->has_year ? pm->birth_date->year : 0;
+    if (pm->full_name && year && (rc = pd_normalize_fold(&fold, pm->full_name)) < 0)
+        return rc;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT pb FROM members WHERE merged_into_id IS NULL AND id <> ?5 AND "
+                           "(cccd = ?1 OR party_card_no = ?2 OR (name_fold = ?3 AND birth_year = ?4))",
+                           -1, &s, NULL) != SQLITE_OK) {
+        pd_free(fold);
+        pd_error__set_store_code(sqlite3_extended_errcode(db));
+        return pd_error__set(PD_ESTORE, "candidate query: %s", sqlite3_errmsg(db));
+    }
+    if (cccd && *cccd)
+        sqlite3_bind_text(s, 1, cccd, -1, SQLITE_STATIC);
+    if (card && *card)
+        sqlite3_bind_text(s, 2, card, -1, SQLITE_STATIC);
+    if (fold && *fold) {
+        sqlite3_bind_text(s, 3, fold, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, year);
+    }
+    sqlite3_bind_blob(s, 5, id.bytes, 16, SQLITE_STATIC);
+    int step;
+    rc = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == 0) {
+        /* the pb column holds the bare Member message */
+        PdPb__Member *cm = (PdPb__Member *)protobuf_c_message_unpack(
+            &pd__pb__member__descriptor, NULL, (size_t)sqlite3_column_bytes(s, 0),
+            sqlite3_column_blob(s, 0));
+        if (!cm) {
+            rc = pd_error__set(PD_EPARSE, "a stored member does not decode");
+            break;
+        }
+        pd_uuid cid;
+        if (pd_member_id(&cid, (pd_member *)cm) == 0 && idx_find(mt, &cid) < 0)
+            rc = pd_matcher_add(mt, (pd_member *)cm, PD_MATCH_ADD_REFERENCE);
+        protobuf_c_message_free_unpacked(PD_MSG(cm), NULL);
+    }
+    if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) {
+        pd_error__set_store_code(sqlite3_extended_errcode(db));
+        rc = pd_error__set(PD_ESTORE, "candidate query: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(s);
+    pd_free(fold);
+    return rc;
 }

@@ -89,6 +89,12 @@ class Matcher:
         _c.pd_py_matcher_add_store(self._m, _store_handle(store),
                                    _c.PD_MATCH_ADD_REFERENCE if reference else 0)
 
+    def add_candidates(self, store, member):
+        """Incremental matching: add a new Member and, as reference records, the
+        stored members sharing its CCCD, party card, or folded name and birth year."""
+        _c.pd_py_matcher_add_store_candidates(self._m, _store_handle(store),
+                                              _member_handle(member), 0)
+
     def __len__(self):
         return _c.pd_matcher_count(self._m)
 

@@ -151,6 +151,10 @@ def test_store_merge_unmerge_org_merge():
             mt = partydata.Matcher()
             mt.add_store(s)
             assert len(mt) == 2
+            inc = partydata.Matcher()
+            inc.add_candidates(s, member("Nguyễn Văn Hùng", (1970, 1, 5)))
+            assert len(inc) == 3  # the new record, a and b (same folded name and year)
+            assert inc.run()["clusters"] == 1
             c = partydata.org_merge(s, x.id, y.id, decision="1-QĐ/TU", date="2025-07-01")
             assert c["orgs_merged"] == 1 and c["members_moved"] == 1
             assert c["memberships_opened"] == c["memberships_closed"]

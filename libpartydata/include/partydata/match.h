@@ -164,6 +164,17 @@ PD_EXTERN(int) pd_matcher_add(pd_matcher *mt, const pd_member *m, unsigned int f
  */
 PD_EXTERN(int) pd_matcher_add_store(pd_matcher *mt, pd_store *st, unsigned int flags);
 
+/**
+ * Incremental matching against a store through its indexes: add m (with flags) and,
+ * as PD_MATCH_ADD_REFERENCE records, every live stored member sharing its CCCD, its
+ * party card number, or its folded name and birth year (each record once). A later
+ * pd_matcher_run() then compares the new records with these candidates only,
+ * without loading or re-comparing the whole database.
+ * @return 0, PD_EINVALID (NULL, member without id), PD_ESTORE, PD_EPARSE, PD_ENOMEM
+ */
+PD_EXTERN(int) pd_matcher_add_store_candidates(pd_matcher *mt, pd_store *st, const pd_member *m,
+                                               unsigned int flags);
+
 /** Number of records added. */
 PD_EXTERN(size_t) pd_matcher_count(const pd_matcher *mt);
 
