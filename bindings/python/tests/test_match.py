@@ -152,7 +152,7 @@ def test_store_merge_unmerge_org_merge():
             mt.add_store(s)
             assert len(mt) == 2
             inc = partydata.Matcher()
-            inc.add_candidates(s, member("Nguyễn Văn Hùng", (1970, 1, 5)))
+            inc.add_candidates(s, member("Nguyễn Văn Hùng", (1970, 5, 1)))
             assert len(inc) == 3  # the new record, a and b (same folded name and year)
             assert inc.run()["clusters"] == 1
             c = partydata.org_merge(s, x.id, y.id, decision="1-QĐ/TU", date="2025-07-01")
