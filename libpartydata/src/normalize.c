@@ -4,7 +4,8 @@
  *
  * Global state: one table of per-code-point facts for U+00C0..U+1EFF (lower-case
  * letter without tone, tone digit, folded letter), computed once with utf8proc on
- * first use under pthread_once and read-only afterwards.
+ * first use under pthread_once and read-only afterwards; and the per-message "field
+ * plans" of the record walk (which fields to visit and how), built the same way.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -112,6 +113,8 @@ char *pd_nbuf_steal(pd_nbuf *b)
 #define CP_HI 0x1EFF
 
 typedef struct cpinfo {
+    uint16_t lower, upper; /* simple case mappings (0 = outside the BMP: use utf8proc) */
+    uint8_t letter;        /* letter or mark (name case) */
     uint16_t tb;   /* lower case, tone removed, vowel marks kept (NFC) */
     uint16_t fold; /* lower-case base letter (ASCII when the base is ASCII; đ → d) */
     uint8_t tone;  /* 0, or 1..5 */
@@ -157,6 +160,16 @@ static void cp_table_init(void)
         utf8proc_ssize_t n, i, nk = 0;
         int tone = 0;
         ci->alnum = (uint8_t)is_alnum_cat(cp);
+        {
+            utf8proc_int32_t up = utf8proc_toupper(cp);
+            utf8proc_category_t cat = utf8proc_category(cp);
+            ci->lower = (uint16_t)(lower <= 0xFFFF ? lower : 0);
+            ci->upper = (uint16_t)(up <= 0xFFFF ? up : 0);
+            ci->letter = (uint8_t)(cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+                                   cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
+                                   cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_MN ||
+                                   cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME);
+        }
         ci->tb = (uint16_t)(lower <= 0xFFFF ? lower : cp);
         ci->fold = ci->tb;
         ci->tone = 0;
@@ -547,6 +560,39 @@ static int map_pass(pd_nbuf *b, const utf8proc_uint8_t *p, size_t len, unsigned 
     return 0;
 }
 
+/* 1 if s is certainly clean text already: valid UTF-8 made only of printable ASCII
+ * (no backtick), single inner spaces, and letters of U+00C0..U+01BF (except the
+ * look-alikes Ð ð Ɖ) and U+1E80..U+1EFF, which are all NFC-stable. */
+static int clean_fast(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    if (n == 0)
+        return 1;
+    if (*p == ' ' || e[-1] == ' ')
+        return 0;
+    while (p < e) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F || c == '`' || (c == ' ' && p[1] == ' '))
+                return 0;
+            p++;
+        } else if (c >= 0xC3 && c <= 0xC6) {
+            if (p + 1 >= e || (p[1] & 0xC0) != 0x80)
+                return 0;
+            if ((c == 0xC3 && (p[1] == 0x90 || p[1] == 0xB0)) || (c == 0xC6 && p[1] == 0x89))
+                return 0;
+            p += 2;
+        } else if (c == 0xE1) {
+            if (p + 2 >= e || (p[1] != 0xBA && p[1] != 0xBB) || (p[2] & 0xC0) != 0x80)
+                return 0;
+            p += 3;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Clean s into b; *ch receives the CH_* kinds of change made. */
 static int text_clean(pd_nbuf *b, const char *s, size_t len, unsigned *ch)
 {
@@ -554,6 +600,10 @@ static int text_clean(pd_nbuf *b, const char *s, size_t len, unsigned *ch)
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t r;
     *ch = 0;
+    if (clean_fast(s, len)) {
+        b->len = 0;
+        return pd_nbuf_put(b, s, len);
+    }
     rc = map_pass(b, (const utf8proc_uint8_t *)s, len, ch, &nonfast);
     if (rc || !nonfast)
         return rc;
@@ -614,10 +664,41 @@ static int case_pass(pd_nbuf *b, const char *a, size_t len)
         return PD_ENOMEM;
     while (p < end) {
         int32_t cp, o;
-        utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &cp);
+        utf8proc_ssize_t n;
+        const cpinfo *ci;
+        if (*p < 0x80) {
+            /* ASCII: inline */
+            char c = (char)*p;
+            int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (letter) {
+                if (word_len == 0 || prev_apos_after_single) {
+                    if (c >= 'a' && c <= 'z')
+                        c = (char)(c - 32);
+                } else if (c >= 'A' && c <= 'Z') {
+                    c = (char)(c + 32);
+                }
+                word_len++;
+                prev_apos_after_single = 0;
+            } else if (c == '\'') {
+                prev_apos_after_single = (word_len == 1);
+            } else {
+                prev_apos_after_single = 0;
+                word_len = 0;
+            }
+            if (nbuf_putc(b, c) != 0)
+                return PD_ENOMEM;
+            p++;
+            continue;
+        }
+        n = utf8proc_iterate(p, end - p, &cp);
         if (n < 0)
             return pd_error__set(PD_EINVALID, "invalid UTF-8");
-        if (is_letter(cp) || (cp >= '0' && cp <= '9')) {
+        ci = (cp >= 0x0300 && cp <= 0x036F) ? NULL : cp_info(cp);
+        if (ci && ci->letter && ci->lower && ci->upper) {
+            o = (word_len == 0 || prev_apos_after_single) ? ci->upper : ci->lower;
+            word_len++;
+            prev_apos_after_single = 0;
+        } else if (is_letter(cp) || (cp >= '0' && cp <= '9')) {
             utf8proc_category_t cat = cp < 0x80 ? UTF8PROC_CATEGORY_LL : utf8proc_category(cp);
             if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME) {
                 o = cp; /* a combining mark continues the letter, unchanged */
@@ -1299,30 +1380,61 @@ typedef struct nctx {
     pd_ethnic_list elist;
     long record;
     pd_uuid id;
-    char path[512];
-    size_t plen;
+    char path[512];          /* built on demand from the segments below */
+    const char *seg[32];
+    long segi[32];
+    size_t depth;
     pd_nbuf a, b;
     int rc;
 } nctx;
 
+/* the field path is a stack of segments, turned into text only for a finding */
 static size_t path_push(nctx *c, const char *name, long index)
 {
-    size_t old = c->plen;
-    int n;
-    if (index >= 0)
-        n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s[%ld]", c->plen ? "." : "", name,
-                     index);
-    else
-        n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s", c->plen ? "." : "", name);
-    if (n > 0 && (size_t)n < sizeof c->path - c->plen)
-        c->plen += (size_t)n;
+    size_t old = c->depth;
+    if (c->depth < sizeof c->seg / sizeof c->seg[0]) {
+        c->seg[c->depth] = name;
+        c->segi[c->depth] = index;
+        c->depth++;
+    }
     return old;
 }
 
 static void path_pop(nctx *c, size_t old)
 {
-    c->plen = old;
-    c->path[old] = '\0';
+    c->depth = old;
+}
+
+static const char *path_text(nctx *c)
+{
+    size_t i, len = 0;
+    for (i = 0; i < c->depth; i++) {
+        size_t n = strlen(c->seg[i]);
+        char *p;
+        if (len + n + 26 >= sizeof c->path)
+            break;
+        p = c->path + len;
+        if (len)
+            *p++ = '.';
+        memcpy(p, c->seg[i], n);
+        p += n;
+        if (c->segi[i] >= 0) {
+            char digits[24];
+            int k = 0;
+            unsigned long v = (unsigned long)c->segi[i];
+            do {
+                digits[k++] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            *p++ = '[';
+            while (k)
+                *p++ = digits[--k];
+            *p++ = ']';
+        }
+        len = (size_t)(p - c->path);
+    }
+    c->path[len] = '\0';
+    return c->path;
 }
 
 static void emit(nctx *c, int rule, pd_severity sev, const char *oldv, const char *newv)
@@ -1333,7 +1445,7 @@ static void emit(nctx *c, int rule, pd_severity sev, const char *oldv, const cha
     memset(&f, 0, sizeof f);
     f.rule = rules[rule].code;
     f.severity = sev;
-    f.path = c->path;
+    f.path = path_text(c);
     f.message_vi = rules[rule].vi;
     f.message_en = rules[rule].en;
     f.old_value = oldv;
@@ -1404,6 +1516,8 @@ static void do_text(nctx *c, char **field, int is_name, PdPb__Member *keep_in)
     if (s == NULL || c->rc)
         return;
     n = strlen(s);
+    if (!is_name && n <= PD_NORMALIZE_MAX_FIELD && clean_fast(s, n))
+        return; /* nothing to change: the common case */
     if (!text_ok(c, s, n))
         return;
     rc = is_name ? name_clean(&c->a, &c->b, s, n, &ch) : text_clean(&c->a, s, n, &ch);
@@ -1682,20 +1796,105 @@ static void do_date(nctx *c, PdPb__Date *d)
 /* free-text fields kept exactly as entered (multi-line notes) or handled elsewhere */
 static int skip_text(const char *name)
 {
-    static const char *const skip[] = {"history_notes", "note", "reason", "political_notes", "text",
-                                       "province_code", "district_code", "commune_code", "country",
-                                       "code", "number", NULL};
-    int i;
-    for (i = 0; skip[i]; i++)
-        if (strcmp(name, skip[i]) == 0)
-            return 1;
-    return 0;
+    switch (name[0]) {
+    case 'h': return strcmp(name, "history_notes") == 0;
+    case 'n': return strcmp(name, "note") == 0 || strcmp(name, "number") == 0;
+    case 'r': return strcmp(name, "reason") == 0;
+    case 'p': return strcmp(name, "political_notes") == 0 || strcmp(name, "province_code") == 0;
+    case 't': return strcmp(name, "text") == 0;
+    case 'd': return strcmp(name, "district_code") == 0;
+    case 'c': return strcmp(name, "commune_code") == 0 || strcmp(name, "country") == 0 ||
+                     strcmp(name, "code") == 0;
+    default: return 0;
+    }
 }
 
 static int is_name_field(const char *name)
 {
-    return strcmp(name, "full_name") == 0 || strcmp(name, "birth_name") == 0 ||
-           strcmp(name, "aliases") == 0 || strcmp(name, "introducer_names") == 0;
+    switch (name[0]) {
+    case 'f': return strcmp(name, "full_name") == 0;
+    case 'b': return strcmp(name, "birth_name") == 0;
+    case 'a': return strcmp(name, "aliases") == 0;
+    case 'i': return strcmp(name, "introducer_names") == 0;
+    default: return 0;
+    }
+}
+
+/* ---- field plans: per message type, the fields the walk visits and how ---------- */
+
+enum { FK_TEXT = 1, FK_NAME, FK_FULL_NAME, FK_PHONE, FK_EMAIL, FK_MSG };
+
+typedef struct fplan_field {
+    const ProtobufCFieldDescriptor *f;
+    unsigned char kind;
+} fplan_field;
+
+typedef struct fplan {
+    const ProtobufCMessageDescriptor *d;
+    fplan_field fields[64];
+    unsigned n;
+} fplan;
+
+static fplan plans[32];
+static unsigned nplans;
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+static void plan_build(const ProtobufCMessageDescriptor *d)
+{
+    fplan *pl;
+    unsigned i;
+    for (i = 0; i < nplans; i++)
+        if (plans[i].d == d)
+            return;
+    if (nplans == sizeof plans / sizeof plans[0] || d == &pd__pb__date__descriptor)
+        return;
+    pl = &plans[nplans++];
+    pl->d = d;
+    pl->n = 0;
+    for (i = 0; i < d->n_fields && pl->n < 64; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        unsigned char k = 0;
+        if (f->type == PROTOBUF_C_TYPE_STRING) {
+            if (skip_text(f->name))
+                continue;
+            if (d == &pd__pb__contacts__descriptor && strcmp(f->name, "phones") == 0)
+                k = FK_PHONE;
+            else if (d == &pd__pb__contacts__descriptor && strcmp(f->name, "emails") == 0)
+                k = FK_EMAIL;
+            else if (d == &pd__pb__member__descriptor && strcmp(f->name, "full_name") == 0)
+                k = FK_FULL_NAME;
+            else
+                k = is_name_field(f->name) ? FK_NAME : FK_TEXT;
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            k = FK_MSG;
+        } else {
+            continue;
+        }
+        pl->fields[pl->n].f = f;
+        pl->fields[pl->n].kind = k;
+        pl->n++;
+    }
+    for (i = 0; i < d->n_fields; i++)
+        if (d->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+            plan_build((const ProtobufCMessageDescriptor *)d->fields[i].descriptor);
+}
+
+static void plans_init(void)
+{
+    plan_build(&pd__pb__member__descriptor);
+    plan_build(&pd__pb__organization__descriptor);
+    plan_build(&pd__pb__membership__descriptor);
+    plan_build(&pd__pb__event__descriptor);
+    plan_build(&pd__pb__residence_link__descriptor);
+}
+
+static const fplan *plan_of(const ProtobufCMessageDescriptor *d)
+{
+    unsigned i;
+    for (i = 0; i < nplans; i++)
+        if (plans[i].d == d)
+            return &plans[i];
+    return NULL;
 }
 
 static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member);
@@ -1720,61 +1919,60 @@ static void walk_sub(nctx *c, ProtobufCMessage *sub, PdPb__Member *member)
 
 static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member)
 {
-    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    const fplan *pl = plan_of(msg->descriptor);
     unsigned i;
-    int is_contacts = d == &pd__pb__contacts__descriptor, is_member = d == &pd__pb__member__descriptor;
-    for (i = 0; i < d->n_fields && c->rc == 0; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        char *base = (char *)msg;
-        if (f->type == PROTOBUF_C_TYPE_STRING) {
-            if (skip_text(f->name))
+    char *base = (char *)msg;
+    if (pl == NULL)
+        return;
+    for (i = 0; i < pl->n && c->rc == 0; i++) {
+        const ProtobufCFieldDescriptor *f = pl->fields[i].f;
+        unsigned char k = pl->fields[i].kind;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(size_t *)(base + f->quantifier_offset), j;
+            if (n == 0)
                 continue;
-            if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-                size_t n = *(size_t *)(base + f->quantifier_offset), k;
-                char **arr = *(char ***)(base + f->offset);
-                if (is_member && (c->flags & PD_NORMALIZE_KEEP_ORIGINAL) && strcmp(f->name, "aliases") == 0)
-                    continue; /* the originals kept there stay as entered */
-                for (k = 0; k < n && c->rc == 0; k++) {
-                    size_t old = path_push(c, f->name, (long)k);
-                    if (is_contacts && strcmp(f->name, "phones") == 0)
-                        do_phone(c, &arr[k]);
-                    else if (is_contacts && strcmp(f->name, "emails") == 0)
-                        do_email(c, &arr[k]);
-                    else
-                        do_text(c, &arr[k], is_name_field(f->name), NULL);
-                    path_pop(c, old);
-                }
-            } else {
-                char **pp = (char **)(base + f->offset);
-                size_t old;
-                if (*pp == NULL || (f->default_value && *pp == (char *)f->default_value))
-                    continue;
-                old = path_push(c, f->name, -1);
-                do_text(c, pp, is_name_field(f->name),
-                        is_member && strcmp(f->name, "full_name") == 0 ? member : NULL);
-                path_pop(c, old);
-            }
-        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-            if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-                size_t n = *(size_t *)(base + f->quantifier_offset), k;
+            if (k == FK_MSG) {
                 ProtobufCMessage **arr = *(ProtobufCMessage ***)(base + f->offset);
-                for (k = 0; k < n && c->rc == 0; k++) {
+                for (j = 0; j < n && c->rc == 0; j++) {
                     size_t old;
-                    if (arr[k] == NULL)
+                    if (arr[j] == NULL)
                         continue;
-                    old = path_push(c, f->name, (long)k);
-                    walk_sub(c, arr[k], member);
+                    old = path_push(c, f->name, (long)j);
+                    walk_sub(c, arr[j], member);
                     path_pop(c, old);
                 }
             } else {
-                ProtobufCMessage *sub = *(ProtobufCMessage **)(base + f->offset);
-                size_t old;
-                if (sub == NULL)
-                    continue;
-                old = path_push(c, f->name, -1);
-                walk_sub(c, sub, member);
-                path_pop(c, old);
+                char **arr = *(char ***)(base + f->offset);
+                if (member && (c->flags & PD_NORMALIZE_KEEP_ORIGINAL) && (void *)msg == (void *)member &&
+                    strcmp(f->name, "aliases") == 0)
+                    continue; /* the originals kept there stay as entered */
+                for (j = 0; j < n && c->rc == 0; j++) {
+                    size_t old = path_push(c, f->name, (long)j);
+                    if (k == FK_PHONE)
+                        do_phone(c, &arr[j]);
+                    else if (k == FK_EMAIL)
+                        do_email(c, &arr[j]);
+                    else
+                        do_text(c, &arr[j], k == FK_NAME || k == FK_FULL_NAME, NULL);
+                    path_pop(c, old);
+                }
             }
+        } else if (k == FK_MSG) {
+            ProtobufCMessage *sub = *(ProtobufCMessage **)(base + f->offset);
+            size_t old;
+            if (sub == NULL)
+                continue;
+            old = path_push(c, f->name, -1);
+            walk_sub(c, sub, member);
+            path_pop(c, old);
+        } else {
+            char **pp = (char **)(base + f->offset);
+            size_t old;
+            if (*pp == NULL || (f->default_value && *pp == (char *)f->default_value))
+                continue;
+            old = path_push(c, f->name, -1);
+            do_text(c, pp, k != FK_TEXT, k == FK_FULL_NAME ? member : NULL);
+            path_pop(c, old);
         }
     }
 }
@@ -1793,9 +1991,10 @@ int pd_normalize_record(pd_record *r, pd_findings *changes, const pd_normalize_o
     c.elist = opts && opts->ethnic_list ? opts->ethnic_list : PD_ETHNIC_LIST_2008;
     c.record = opts ? opts->record : 0;
     c.path[0] = '\0';
-    c.plen = 0;
+    c.depth = 0;
     c.rc = 0;
     (void)pd_record_id(&c.id, r);
+    pthread_once(&plans_once, plans_init);
     pd_nbuf_init(&c.a);
     pd_nbuf_init(&c.b);
     walk(&c, msg, msg->descriptor == &pd__pb__member__descriptor ? (PdPb__Member *)msg : NULL);
