@@ -125,7 +125,8 @@ static pd_date add_months(pd_date d, int n)
     if (r.day > md) r.day = md;
     return r;
 }
-static int date_cmp(pd_date a, pd_date b) { long x = dnum(a), y = dnum(b); return x < y ? -1 : x > y; }
+static inline long ymd(pd_date d) { return (long)d.year * 10000 + d.month * 100 + d.day; }
+static int date_cmp(pd_date a, pd_date b) { long x = ymd(a), y = ymd(b); return x < y ? -1 : x > y; }
 
 /* ---- static model tables -------------------------------------------------------------- */
 
@@ -252,6 +253,7 @@ struct pd_generator {
     char (*allc_cccd_buf)[4];
     const pd_conversion **allc_old;   /* one predecessor of each 2025 commune */
     const pd_province **allc_prov;    /* province of each commune */
+    char **allc_text;                 /* address text of each commune, made on first use */
     /* iteration */
     int phase;
     size_t pi, di, ci;         /* province / district / commune cursors */
@@ -495,7 +497,8 @@ static int build_communes(pd_generator *g)
     g->allc_cccd_buf = xcalloc(nc, sizeof *g->allc_cccd_buf);
     g->allc_old = xcalloc(nc, sizeof *g->allc_old);
     g->allc_prov = xcalloc(nc, sizeof *g->allc_prov);
-    if (!g->allc || !g->allc_cccd_buf || !g->allc_old || !g->allc_prov) return pd_error__oom();
+    g->allc_text = xcalloc(nc, sizeof *g->allc_text);
+    if (!g->allc || !g->allc_cccd_buf || !g->allc_old || !g->allc_prov || !g->allc_text) return pd_error__oom();
     for (size_t i = 0; i < nc; i++) {
         const pd_commune *c = pd_refdata_commune_at(gen, i);
         if (!c || !c->valid) continue;
@@ -720,7 +723,10 @@ void pd_generator_free(pd_generator *g)
     free(g->truth);
     wtable_free(&g->surname); wtable_free(&g->mid_m); wtable_free(&g->mid_f);
     wtable_free(&g->giv_m); wtable_free(&g->giv_f);
-    free(g->prov); free(g->dist); free(g->comm); free(g->allc); free(g->allc_cccd_buf); free(g->allc_old); free(g->allc_prov);
+    free(g->prov); free(g->dist); free(g->comm); if (g->allc_text)
+        for (size_t i = 0; i < g->nall; i++) free(g->allc_text[i]);
+    free(g->allc_text);
+    free(g->allc); free(g->allc_cccd_buf); free(g->allc_old); free(g->allc_prov);
     free(g);
 }
 
@@ -1057,10 +1063,10 @@ static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type
         nb[put_uint(nb, (unsigned)decnum)] = 0;
         d->number = sjoin(nb, "-QĐ/", code, NULL, NULL);
         d->has_kind = 1; d->kind = PD_PB__DOCUMENT_KIND__DOCUMENT_KIND_QUYET_DINH;
-        d->signed_ = mkdate(eff);
+        /* signed = effective date here: left out (the event carries it) */
         d->issuer_code = xstrdup(code);
         d->term = term_of(eff.year);
-        if (!d->number || !d->signed_ || !d->issuer_code || !d->term) goto fail;
+        if (!d->number || !d->issuer_code || !d->term) goto fail;
     }
     return e;
 fail:
@@ -1075,10 +1081,13 @@ static PdPb__Address *mkaddr(pd_generator *g, int ci)
     if (!a) return NULL;
     pd__pb__address__init(a);
     const pd_province *p = g->allc_prov[ci];
-    if (g->pre2025 && c->district_name)
-        a->text = sjoin(c->full_name, ", ", c->district_name, ", ", p ? p->full_name : c->province_code);
-    else
-        a->text = sjoin(c->full_name, ", ", p ? p->full_name : c->province_code, NULL, NULL);
+    if (!g->allc_text[ci]) {
+        if (g->pre2025 && c->district_name)
+            g->allc_text[ci] = sjoin(c->full_name, ", ", c->district_name, ", ", p ? p->full_name : c->province_code);
+        else
+            g->allc_text[ci] = sjoin(c->full_name, ", ", p ? p->full_name : c->province_code, NULL, NULL);
+    }
+    a->text = g->allc_text[ci] ? xstrdup(g->allc_text[ci]) : NULL;
     a->province_code = xstrdup(c->province_code);
     a->commune_code = xstrdup(c->code);
     if (g->pre2025 && c->district_code) a->district_code = xstrdup(c->district_code);
@@ -1274,16 +1283,18 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
                 set_bytes(&ev[ne - 1]->to_org_id, &ev[ne - 1]->has_to_org_id, &cur_cell)) goto fail_ev;
         }
         /* badges at the usual award days once the party age is reached */
+        long end_ymd = ymd(civil_from_days(end));
         for (size_t b = 0; b < sizeof badge_years / sizeof badge_years[0]; b++) {
             pd_date elig = add_months(p->decision, 12 * badge_years[b]);
             static const int awd[4][2] = { { 2, 3 }, { 5, 19 }, { 9, 2 }, { 11, 7 } };
             pd_date aw = { 0, 0, 0 };
+            long ek = ymd(elig);
             for (int y = elig.year; y <= elig.year + 1 && !aw.year; y++)
                 for (int a = 0; a < 4; a++) {
                     pd_date c = { y, awd[a][0], awd[a][1] };
-                    if (date_cmp(c, elig) >= 0) { aw = c; break; }
+                    if (ymd(c) >= ek) { aw = c; break; }
                 }
-            if (!aw.year || dnum(aw) > end || ne >= 20) break;
+            if (!aw.year || ymd(aw) > end_ymd || ne >= 20) break;
             ev[ne] = mkevent(g, mid, (int)ne, 17, aw, 1, 100 + (int)rng_below(&pr, 800), date_cmp(aw, (pd_date){ 2025, 7, 1 }) >= 0);
             if (!ev[ne++]) goto fail_ev;
             ev[ne - 1]->has_badge_years = 1; ev[ne - 1]->badge_years = badge_years[b];
