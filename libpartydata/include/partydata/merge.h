@@ -130,8 +130,9 @@ typedef struct pd_org_merge_counts {
  * membership in from is closed on the date and an identical one opened in to on the
  * same date (no gap), members' current_org_id follows, from's direct
  * sub-organizations get to as parent, from is closed (valid_to = date, successor
- * to, to gets from as predecessor) and SAP_NHAP / HOP_NHAT events are recorded on
- * both organizations and the moved members.
+ * to, to gets from as predecessor), a SAP_NHAP event on from, a HOP_NHAT event on
+ * to, and a CHUYEN_TRUC_THUOC event on each moved sub-organization; every write
+ * carries the decision number and reason into history.
  * @param[out] out  counts (may be NULL); added to, not reset
  * @return 0; PD_EINVALID (same org, missing decision or date); PD_ENOTFOUND;
  *         PD_ECONFLICT (to is inside from's subtree: a cycle; or from already
@@ -143,8 +144,9 @@ PD_EXTERN(int) pd_org_merge(pd_org_merge_counts *out, pd_store *st, const pd_uui
 /**
  * Apply a reorganization table in one transaction: CSV rows "from,to" (a header
  * line "from,to" is optional) where each side is an organization UUID, an
- * organization code (Organization.code), or "commune:CODE" (the organization whose
- * admin_unit.commune_code is CODE). Several rows with the same to consolidate
+ * organization code (Organization.code), or "commune:CODE" (the organization coded
+ * CODE, else the topmost open committee whose admin_unit.commune_code is CODE).
+ * Rows naming an unknown or already closed organization are counted as skipped. Several rows with the same to consolidate
  * several organizations into one. With path "2025" the table is the built-in
  * 2025 commune conversion (needs refdata).
  * @param[out] out  counts (may be NULL), with skipped rows counted
