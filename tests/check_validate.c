@@ -950,6 +950,18 @@ START_TEST(test_validator_introducers)
     ck_assert_int_eq(count_rule(l, "PD-R042", NULL, NULL), 1);
     pd_validator_free(v);
     pd_findings_free(l);
+    /* introducer in the set but never official (probationary) */
+    ck_assert_int_eq(pd_validator_new(&v, &o), 0);
+    l = list_new();
+    pd_record_clear(intro, "official_date");
+    set(intro, "status", "DU_BI");
+    pd_validator_add(l, v, intro, 1);
+    pd_validator_add(l, v, m, 2);
+    pd_validator_finish(l, v);
+    ck_assert_int_eq(count_rule(l, "PD-R042", NULL, NULL), 1);
+    pd_validator_free(v);
+    pd_findings_free(l);
+    set(intro, "status", "CHINH_THUC");
     /* introducer official in 2010: fine */
     ck_assert_int_eq(pd_validator_new(&v, &o), 0);
     l = list_new();

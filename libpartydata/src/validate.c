@@ -1827,6 +1827,9 @@ static int map_put(u64map *m, uint64_t key, size_t *slot)
     return 1;
 }
 
+#define PD_V_NOT_OFFICIAL INT64_MIN
+#define PD_V_OFFICIAL_UNDATED (INT64_MIN + 1)
+
 typedef struct vorg {
     uint64_t key, parent;
     int32_t from_lo, from_hi, to_lo, to_hi; /* to: INT32_MAX when open */
@@ -1856,8 +1859,7 @@ struct pd_validator {
     char *rules;
     u64map cccd;     /* hash(cccd) -> a = member key, b = record index */
     u64map card;     /* hash(card) -> a = member key, b = record index */
-    u64map birth;    /* member key -> a = packed birth date + 1, b = index */
-    u64map official; /* member key -> a = official_date lo (+ offset), b = flags */
+    u64map members;  /* member key -> a = packed birth date + 1, b = official date */
     u64map orgidx;   /* org key -> a = index into orgs */
     u64map counts;   /* org key -> a = official members */
     vorg *orgs;
@@ -1914,8 +1916,7 @@ void pd_validator_free(pd_validator *v)
         return;
     map_free(&v->cccd);
     map_free(&v->card);
-    map_free(&v->birth);
-    map_free(&v->official);
+    map_free(&v->members);
     map_free(&v->orgidx);
     map_free(&v->counts);
     free(v->orgs);
@@ -2067,32 +2068,39 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
             emit(run, R023, "party_card_no", 0);
         }
     }
-    /* R012: the same member seen again with another birth date */
-    if (ON(run, R012) && m->birth_date && m->birth_date->has_year) {
-        const PdPb__Date *b = m->birth_date;
-        uint64_t packed = (uint64_t)(b->year * 10000 + (b->has_month ? b->month : 0) * 100 +
-                                     (b->has_day ? b->day : 0)) + 1;
-        if ((rc = map_put(&v->birth, mk, &slot)) < 0)
+    /* one entry per member: a = packed birth date + 1 (R012), b = official date (R042):
+     * day number of its last completion, PD_V_OFFICIAL_UNDATED, or PD_V_NOT_OFFICIAL */
+    int r012 = ON(run, R012) && m->birth_date && m->birth_date->has_year;
+    span off = span_pb(m->official_date);
+    int r042 = ON(run, R042);
+    if (r012 || r042) {
+        if ((rc = map_put(&v->members, mk, &slot)) < 0)
             return rc;
-        if (rc == 1) {
-            v->birth.a[slot] = packed;
-        } else if (v->birth.a[slot] != packed) {
-            int64_t us = m->provenance && m->provenance->has_updated_at ? m->provenance->updated_at : -1;
-            /* 2016-08-18T00:00Z = 1471478400 s */
-            int after = us < 0 || us >= 1471478400LL * 1000000LL;
-            if (after && !has_event(m, ET(SUA_HO_SO)))
-                emit(run, R012, "birth_date", 0);
-            v->birth.a[slot] = packed;
+        int fresh = rc == 1;
+        if (fresh)
+            v->members.b[slot] = PD_V_NOT_OFFICIAL;
+        if (r012) {
+            const PdPb__Date *b = m->birth_date;
+            uint64_t packed = (uint64_t)(b->year * 10000 + (b->has_month ? b->month : 0) * 100 +
+                                         (b->has_day ? b->day : 0)) + 1;
+            if (!fresh && v->members.a[slot] && v->members.a[slot] != packed) {
+                int64_t us = m->provenance && m->provenance->has_updated_at ? m->provenance->updated_at : -1;
+                /* 2016-08-18T00:00Z = 1471478400 s */
+                int after = us < 0 || us >= 1471478400LL * 1000000LL;
+                if (after && !has_event(m, ET(SUA_HO_SO)))
+                    emit(run, R012, "birth_date", 0);
+            }
+            v->members.a[slot] = packed;
+        } else if (fresh) {
+            v->members.a[slot] = 0;
         }
+        if (r042)
+            v->members.b[slot] = off.ok ? (int64_t)off.hi
+                                 : (m->has_status && m->status == ST(CHINH_THUC)) ? PD_V_OFFICIAL_UNDATED
+                                 : PD_V_NOT_OFFICIAL;
     }
-    /* R042: official dates of members, introducer references */
+    /* R042: introducer references */
     if (ON(run, R042)) {
-        span off = span_pb(m->official_date);
-        if (off.ok || (m->has_status && m->status == ST(CHINH_THUC))) {
-            if ((rc = map_put(&v->official, mk, &slot)) < 0)
-                return rc;
-            v->official.a[slot] = off.ok ? (uint64_t)(int64_t)off.hi : (uint64_t)(int64_t)INT32_MIN;
-        }
         span adm = span_pb(m->admission_decision_date);
         if (adm.ok) {
             for (size_t i = 0; i < m->n_introducer_ids; i++) {
@@ -2376,12 +2384,16 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
     if (ON(&run, R042)) {
         for (size_t i = 0; i < v->n_intro; i++) {
             vintro *x = &v->intro[i];
-            size_t s = map_find(&v->official, x->introducer);
+            size_t s = map_find(&v->members, x->introducer);
             if (s == SIZE_MAX)
                 continue; /* not in the set: cannot tell */
-            int32_t off_hi = (int32_t)(int64_t)v->official.a[s];
-            if (off_hi == INT32_MIN)
+            if (v->members.b[s] == PD_V_OFFICIAL_UNDATED)
                 continue; /* official, date unknown */
+            if (v->members.b[s] == PD_V_NOT_OFFICIAL) {
+                emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
+                continue; /* in the set, never official */
+            }
+            int64_t off_hi = v->members.b[s];
             if (off_hi > x->adm_hi)
                 emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
             else if (off_hi > x->adm_lo)
