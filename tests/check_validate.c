@@ -674,6 +674,20 @@ START_TEST(test_validate_bad_input_no_crash)
         pd_validator_free(v);
     }
 
+    /* control characters and decomposed (NFD) text arrive through JSON escapes */
+    {
+        static const char js[] =
+            "{\"member\":{\"fullName\":\"Nguye\\u0302\\u0303n An\",\"occupation\":\"K\\u0001 s\\u01b0\","
+            "\"birthName\":\"An\\u0085B\",\"historyNotes\":\"line 1\\nline 2\"}}";
+        ck_assert_int_eq(pd_record_from_json(&r, js, sizeof js - 1, PD_KIND_NONE, 0), 0);
+        l = run_record(r, &o);
+        if (count_rule(l, "PD-R002", NULL, NULL) != 3)
+            dump(l);
+        ck_assert_int_eq(count_rule(l, "PD-R002", NULL, NULL), 3); /* not history_notes */
+        pd_findings_free(l);
+        pd_record_free(r);
+    }
+
     r = good_member();
     if (pd_record_set(r, "occupation", "K\x01 s\xc6\xb0") == 0) {
         l = run_record(r, &o);

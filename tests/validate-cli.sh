@@ -65,6 +65,26 @@ grep -q ' warning ' "$tmp/eo.out" && bad "--errors-only prints warnings" || ok "
 "$PARTYDATA" validate - --today 2026-01-01 < "$data/good.jsonl" >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && ok "stdin" || bad "stdin exits $rc"
 
+# any codec format: the same records as protobuf and CSV (members only)
+if "$PARTYDATA" convert "$data/mixed.jsonl" "$tmp/mixed.pb" >/dev/null 2>&1 || [ -s "$tmp/mixed.pb" ]; then
+    "$PARTYDATA" validate "$tmp/mixed.pb" --today 2026-01-01 >"$tmp/pb.out" 2>"$tmp/pb.err"
+    rc=$?
+    [ $rc -eq 1 ] && ok "pb input exits 1" || bad "pb input exits $rc"
+    grep -q 'error PD-R014 \[id_numbers\[0\].number\]' "$tmp/pb.out" && ok "pb input: PD-R014" || bad "pb input lacks PD-R014"
+    grep -q 'PD-R019' "$tmp/pb.out" && ok "pb input: PD-R019" || bad "pb input lacks PD-R019"
+else
+    bad "convert to pb failed"
+fi
+"$PARTYDATA" convert "$data/mixed.jsonl" "$tmp/mixed.csv" >/dev/null 2>&1
+if [ -s "$tmp/mixed.csv" ]; then
+    "$PARTYDATA" validate "$tmp/mixed.csv" --today 2026-01-01 >"$tmp/csv.out" 2>/dev/null
+    rc=$?
+    [ $rc -eq 1 ] && ok "csv input exits 1" || bad "csv input exits $rc"
+    grep -q 'error PD-R014' "$tmp/csv.out" && ok "csv input: PD-R014" || bad "csv input lacks PD-R014"
+else
+    bad "convert to csv failed"
+fi
+
 # the catalogue, and docs/rules.md generated from it
 "$PARTYDATA" validate --rules >"$tmp/rules.txt" || bad "--rules failed"
 grep -q '^PD-R044' "$tmp/rules.txt" && ok "--rules lists PD-R044" || bad "--rules lacks PD-R044"
