@@ -628,6 +628,26 @@ START_TEST(test_validate_as_of_age_before_charter)
 }
 END_TEST
 
+START_TEST(test_validate_lifecycle_undated_events)
+{
+    /* an undated admission event cannot be placed: no transition error from it */
+    pd_validate_options o = opts_today();
+    pd_record *r = good_member();
+    pd_record_clear(r, "events[0].effective_date");
+    pd_findings *l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R024", NULL, NULL), 0);
+    ck_assert_int_eq(count_rule(l, "PD-R046", NULL, NULL), 0);
+    pd_findings_free(l);
+    /* two re-admissions, one undated: still PD-R030 */
+    add_event(r, "KET_NAP_LAI", 0, 0, 0);
+    add_event(r, "KET_NAP_LAI", 2024, 1, 1);
+    l = run_record(r, &o);
+    ck_assert_int_eq(count_rule(l, "PD-R030", NULL, NULL), 1);
+    pd_findings_free(l);
+    pd_record_free(r);
+}
+END_TEST
+
 START_TEST(test_validate_options_flags_skip_warnings)
 {
     pd_validate_options o = opts_today();
@@ -1149,6 +1169,7 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, test_validate_record_enum_and_id);
     tcase_add_test(tc, test_validate_record_membership_kind);
     tcase_add_test(tc, test_validate_options_flags_skip_warnings);
+    tcase_add_test(tc, test_validate_lifecycle_undated_events);
     tcase_add_test(tc, test_validate_bad_input_no_crash);
     tcase_add_test(tc, test_validate_cccd_places_match_refdata);
     suite_add_tcase(s, tc);

@@ -1014,9 +1014,19 @@ static void rule_lifecycle(vrun *run, const PdPb__Member *m)
         return;
     }
     size_t k = 0;
+    int have_admission = 0, readmissions = 0;
+    char buf[64];
     for (size_t i = 0; i < n; i++) {
         if (!m->events[i] || !m->events[i]->has_type)
             continue;
+        /* R030: only one re-admission (dated or not) */
+        if (m->events[i]->type == ET(KET_NAP_LAI) && ++readmissions > 1 && ON(run, R030))
+            emit(run, R030, pathi(buf, sizeof buf, "events", i, "type"), 0);
+        span d = span_pb(m->events[i]->effective_date);
+        if (!d.ok)
+            continue; /* an undated event cannot be placed in the history */
+        if (m->events[i]->type == ET(KET_NAP))
+            have_admission = 1;
         ev[k].e = m->events[i];
         ev[k].i = i;
         ev[k].d = span_pb(m->events[i]->effective_date);
@@ -1033,12 +1043,9 @@ static void rule_lifecycle(vrun *run, const PdPb__Member *m)
         ev[j] = t;
     }
 
-    char buf[64];
     int state = S_UNKNOWN, prev_state = S_UNKNOWN;
-    int have_admission = has_event(m, ET(KET_NAP));
     if (have_admission)
         state = S_NONE;
-    int readmissions = 0;
     span death = { 0, 0, 0, 0, 0, 0 };
     span left = { 0, 0, 0, 0, 0, 0 };
     int left_by_resignation = 0;
@@ -1121,9 +1128,6 @@ static void rule_lifecycle(vrun *run, const PdPb__Member *m)
                 bad = 1;
             break;
         case ET(KET_NAP_LAI):
-            readmissions++;
-            if (readmissions > 1 && ON(run, R030))
-                emit(run, R030, pathi(buf, sizeof buf, "events", i, "type"), 0);
             if (state == S_KHAI_TRU || state == S_XOA_TEN || state == S_UNKNOWN) {
                 if (ON(run, R031) && (state != S_UNKNOWN || left.ok)) {
                     if (left_by_resignation) {
@@ -1233,10 +1237,8 @@ static void rule_lifecycle(vrun *run, const PdPb__Member *m)
                  : ST(TU_TRAN);
         if ((int)m->status != want)
             emit(run, R046, "status", 0);
-    } else if (ON(run, R046) && m->has_status && state == S_UNKNOWN) {
-        /* partial history: only contradictions that no earlier event could explain */
-        (void)0;
     }
+    /* a partial history (no dated admission event) is not compared with the status */
     if (ev != stackbuf)
         free(ev);
 }
@@ -1424,9 +1426,8 @@ static void rule_codes(vrun *run, const PdPb__Member *m)
     if (ON(run, R047) && !is_blank(m->record_no)) {
         const char *s = m->record_no;
         int ok = 1;
-        size_t i = 0;
-        for (; i < 6; i++)
-            if (s[i] < '0' || s[i] > '9')
+        for (size_t i = 0; i < 6 && ok; i++)
+            if (s[i] < '0' || s[i] > '9') /* also stops at the terminator */
                 ok = 0;
         if (ok) {
             size_t letters = 0;
