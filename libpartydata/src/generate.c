@@ -639,8 +639,7 @@ static int build_world(pd_generator *g)
         free(w);
         for (size_t k = 0; k < gp->count; k++) {
             gcomm *gc = &g->comm[gp->first + k];
-            gc->ncells = (int)((gc->members + 21) / 22);
-            if (gc->ncells < 1) gc->ncells = 1;
+            gc->ncells = (int)((gc->members + 21) / 22); /* 0 for a commune without members */
         }
     }
     return 0;
@@ -913,9 +912,13 @@ static int next_org(pd_record **out, pd_generator *g)
                 gdist *gd = &g->dist[g->di];
                 org_uuid(g, &id, TAG_DIST, (uint64_t)atoi(gd->code), 0);
                 org_uuid(g, &parent, TAG_PROV, mix3(0, 0, (uint64_t)atoi(g->prov[gd->prov].p->code)), 0);
-                char *name = gd->name && !strncmp(gd->name, "Huyện ", 7)
-                                 ? sjoin("Đảng bộ huyện ", gd->name + 7, NULL, NULL, NULL)
-                                 : sjoin("Đảng bộ ", gd->name, NULL, NULL, NULL);
+                static const char *const dw[][2] = { { "Huyện ", "huyện " }, { "Quận ", "quận " },
+                                                     { "Thị xã ", "thị xã " }, { "Thành phố ", "thành phố " } };
+                char *name = NULL;
+                for (size_t w = 0; w < 4 && !name; w++)
+                    if (gd->name && !strncmp(gd->name, dw[w][0], strlen(dw[w][0])))
+                        name = sjoin("Đảng bộ ", dw[w][1], gd->name + strlen(dw[w][0]), NULL, NULL);
+                if (!name) name = sjoin("Đảng bộ ", gd->name ? gd->name : gd->code, NULL, NULL, NULL);
                 if (!name) goto oom;
                 o = org_new(&id, name, 1, 9, 1, &parent);
                 free(name);
@@ -941,6 +944,7 @@ static int next_org(pd_record **out, pd_generator *g)
                 if (o && org_admin(o, g->prov[gc->prov].p->code, g->pre2025 ? gc->c->district_code : NULL,
                                    gc->c->code, g->gen, g->pre2025 ? old_from : reform)) goto oom;
                 if (o && !(o->code = xstrdup(gc->c->code))) goto oom;
+                if (o && g->pre2025 && gc->members < 30) { o->has_superior_approval = 1; o->superior_approval = 1; }
             }
             g->ci++;
             break;
@@ -981,7 +985,8 @@ static int next_org(pd_record **out, pd_generator *g)
                     o = org_new(&id, name, 1, 5, 2, &comm_id);
                     free(name);
                     if (o && org_admin(o, g->prov[gc->prov].p->code, NULL, gc->c->code, g->gen, old_from)) goto oom;
-                    if (o && s < 3) { o->has_superior_approval = 1; o->superior_approval = 1; }
+                    /* fewer than 30 members: needs the superior's approval */
+                    if (o && (long long)s * gc->members / gc->ncells < 30) { o->has_superior_approval = 1; o->superior_approval = 1; }
                     break;
                 }
                 int k = g->grp_cell++;
@@ -1269,6 +1274,7 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
             tr_in = add_days(tr_out, rng_range(&pr, 3, 25));
             gprov *gp = &g->prov[g->comm[comm].prov];
             int oc = (int)(gp->first + rng_below(&pr, (uint32_t)gp->count));
+            if (g->comm[oc].ncells == 0) oc = comm;
             int ocell = (int)rng_below(&pr, (uint32_t)g->comm[oc].ncells);
             if (oc == comm && ocell == cell) {
                 if (g->comm[oc].ncells > 1) ocell = (ocell + 1) % g->comm[oc].ncells;
@@ -1675,8 +1681,11 @@ static int next_member(pd_record **out, pd_generator *g)
         if (u < 0.45) cell = (int)rng_below(&g->r, (uint32_t)g->comm[comm].ncells);
         else if (u < 0.75) {
             gprov *gp = &g->prov[g->comm[comm].prov];
-            comm = (int)(gp->first + rng_below(&g->r, (uint32_t)gp->count));
-            cell = (int)rng_below(&g->r, (uint32_t)g->comm[comm].ncells);
+            int oc = (int)(gp->first + rng_below(&g->r, (uint32_t)gp->count));
+            if (g->comm[oc].ncells > 0) {
+                comm = oc;
+                cell = (int)rng_below(&g->r, (uint32_t)g->comm[comm].ncells);
+            }
         }
         int rc = emit_member(out, g, d->person, comm, cell, &id, 1);
         if (rc) return rc;
