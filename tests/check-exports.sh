@@ -6,7 +6,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBR]$/ {print $3}' | sort -u > "$tmp/exported"
 cat "$top_srcdir"/libpartydata/include/partydata/*.h "$top_builddir"/libpartydata/include/partydata/version.h |
-    tr '\n' ' ' | grep -o 'PD_EXTERN([^)]*)[^(]*(' |
+    grep -v "^#define" | tr "\n" " " | grep -o 'PD_EXTERN([^)]*)[^(]*(' |
     sed 's/.*[ *]\([a-z_0-9]*\)[ ]*($/\1/' | sort -u > "$tmp/declared"
 if ! diff -u "$tmp/declared" "$tmp/exported" > "$tmp/diff"; then
     echo "exports differ from PD_EXTERN declarations (- declared only, + exported only):"
