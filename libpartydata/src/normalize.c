@@ -21,7 +21,7 @@
 
 /* ---- buffers ------------------------------------------------------------------------ */
 
-void pd_nbuf_init(pd_nbuf *b)
+void pd_normalize__nbuf_init(pd_nbuf *b)
 {
     b->p = b->small;
     b->len = 0;
@@ -29,14 +29,14 @@ void pd_nbuf_init(pd_nbuf *b)
     b->small[0] = '\0';
 }
 
-void pd_nbuf_free(pd_nbuf *b)
+void pd_normalize__nbuf_free(pd_nbuf *b)
 {
     if (b->p != b->small)
         free(b->p);
-    pd_nbuf_init(b);
+    pd_normalize__nbuf_init(b);
 }
 
-int pd_nbuf_reserve(pd_nbuf *b, size_t extra)
+int pd_normalize__nbuf_reserve(pd_nbuf *b, size_t extra)
 {
     size_t need = b->len + extra + 1, cap;
     char *np;
@@ -62,9 +62,9 @@ int pd_nbuf_reserve(pd_nbuf *b, size_t extra)
     return 0;
 }
 
-int pd_nbuf_put(pd_nbuf *b, const char *s, size_t n)
+int pd_normalize__nbuf_put(pd_nbuf *b, const char *s, size_t n)
 {
-    if (pd_nbuf_reserve(b, n) != 0)
+    if (pd_normalize__nbuf_reserve(b, n) != 0)
         return PD_ENOMEM;
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -72,28 +72,28 @@ int pd_nbuf_put(pd_nbuf *b, const char *s, size_t n)
     return 0;
 }
 
-int pd_nbuf_putcp(pd_nbuf *b, int32_t cp)
+int pd_normalize__nbuf_putcp(pd_nbuf *b, int32_t cp)
 {
     utf8proc_uint8_t tmp[4];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
-    return pd_nbuf_put(b, (const char *)tmp, (size_t)n);
+    return pd_normalize__nbuf_put(b, (const char *)tmp, (size_t)n);
 }
 
 static int nbuf_putc(pd_nbuf *b, char c)
 {
-    if (b->len + 2 > b->cap && pd_nbuf_reserve(b, 1) != 0)
+    if (b->len + 2 > b->cap && pd_normalize__nbuf_reserve(b, 1) != 0)
         return PD_ENOMEM;
     b->p[b->len++] = c;
     b->p[b->len] = '\0';
     return 0;
 }
 
-char *pd_nbuf_steal(pd_nbuf *b)
+char *pd_normalize__nbuf_steal(pd_nbuf *b)
 {
     char *r;
     if (b->p != b->small) {
         r = b->p;
-        pd_nbuf_init(b);
+        pd_normalize__nbuf_init(b);
         return r;
     }
     r = malloc(b->len + 1);
@@ -304,11 +304,11 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
          * string and of its cleaned form are the same */
         pd_nbuf tb;
         unsigned ch;
-        pd_nbuf_init(&tb);
+        pd_normalize__nbuf_init(&tb);
         rc = text_clean(&tb, s, len, &ch);
-        if (rc == 0 && (composed = (utf8proc_uint8_t *)pd_nbuf_steal(&tb)) == NULL)
+        if (rc == 0 && (composed = (utf8proc_uint8_t *)pd_normalize__nbuf_steal(&tb)) == NULL)
             rc = PD_ENOMEM;
-        pd_nbuf_free(&tb);
+        pd_normalize__nbuf_free(&tb);
         if (rc)
             return rc;
         p = composed;
@@ -362,7 +362,7 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                     (v = roman_value((const char *)p, (size_t)(q - p))) > 0) {
                     char num[8];
                     int k = snprintf(num, sizeof num, "%d", v);
-                    if ((rc = flush_sep(b, &need_sep, mode)) != 0 || (rc = pd_nbuf_put(b, num, (size_t)k)) != 0)
+                    if ((rc = flush_sep(b, &need_sep, mode)) != 0 || (rc = pd_normalize__nbuf_put(b, num, (size_t)k)) != 0)
                         goto out;
                     p = q;
                     continue;
@@ -382,18 +382,18 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                 if ((rc = flush_sep(b, &need_sep, mode)) != 0)
                     goto out;
                 if (mode == PD_KEY_TONE) {
-                    rc = pd_nbuf_putcp(b, ci->tb);
+                    rc = pd_normalize__nbuf_putcp(b, ci->tb);
                     if (ci->tone)
                         tone = ci->tone;
                 } else {
-                    rc = pd_nbuf_putcp(b, ci->fold);
+                    rc = pd_normalize__nbuf_putcp(b, ci->fold);
                 }
             } else if ((t = tone_of_mark(cp)) != 0) {
                 if (mode == PD_KEY_TONE)
                     tone = t;
             } else if (cp >= 0x0300 && cp <= 0x036F) {
                 if (mode == PD_KEY_TONE && (rc = flush_sep(b, &need_sep, mode)) == 0)
-                    rc = pd_nbuf_putcp(b, cp);
+                    rc = pd_normalize__nbuf_putcp(b, cp);
             } else {
                 /* e.g. U+212B ANGSTROM SIGN lowers to å, which the table folds */
                 int32_t lo = utf8proc_tolower(cp);
@@ -401,11 +401,11 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
                 if ((rc = flush_sep(b, &need_sep, mode)) != 0)
                     goto out;
                 if (li) {
-                    rc = pd_nbuf_putcp(b, mode == PD_KEY_TONE ? li->tb : li->fold);
+                    rc = pd_normalize__nbuf_putcp(b, mode == PD_KEY_TONE ? li->tb : li->fold);
                     if (mode == PD_KEY_TONE && li->tone)
                         tone = li->tone;
                 } else {
-                    rc = pd_nbuf_putcp(b, lo);
+                    rc = pd_normalize__nbuf_putcp(b, lo);
                 }
             }
         }
@@ -424,7 +424,7 @@ int pd_normalize__key(pd_nbuf *b, const char *s, size_t len, int mode, int roman
             rc = pd_error__oom();
         } else {
             b->len = 0;
-            rc = pd_nbuf_put(b, (const char *)nfc, (size_t)r);
+            rc = pd_normalize__nbuf_put(b, (const char *)nfc, (size_t)r);
         }
         free(nfc);
     }
@@ -442,14 +442,14 @@ static int key_public(char **out, const char *s, int mode)
     *out = NULL;
     if (s == NULL)
         return pd_error__set(PD_EINVALID, "string is NULL");
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     rc = pd_normalize__key(&b, s, strlen(s), mode, 0);
     if (rc == 0) {
-        *out = pd_nbuf_steal(&b);
+        *out = pd_normalize__nbuf_steal(&b);
         if (*out == NULL)
             rc = PD_ENOMEM;
     }
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     return rc;
 }
 
@@ -499,7 +499,7 @@ static int map_pass(pd_nbuf *b, const utf8proc_uint8_t *p, size_t len, unsigned 
     int pending_space = 0, any = 0;
     b->len = 0;
     b->p[0] = '\0';
-    if (pd_nbuf_reserve(b, len) != 0)
+    if (pd_normalize__nbuf_reserve(b, len) != 0)
         return PD_ENOMEM;
     while (p < end) {
         int32_t cp;
@@ -550,7 +550,7 @@ static int map_pass(pd_nbuf *b, const utf8proc_uint8_t *p, size_t len, unsigned 
         } else {
             if (!(cp < 0x0300 || (cp >= 0x1E00 && cp <= 0x1EFF)))
                 *nonfast = 1;
-            if (pd_nbuf_putcp(b, cp) != 0)
+            if (pd_normalize__nbuf_putcp(b, cp) != 0)
                 return PD_ENOMEM;
         }
         p += n;
@@ -602,7 +602,7 @@ static int text_clean(pd_nbuf *b, const char *s, size_t len, unsigned *ch)
     *ch = 0;
     if (clean_fast(s, len)) {
         b->len = 0;
-        return pd_nbuf_put(b, s, len);
+        return pd_normalize__nbuf_put(b, s, len);
     }
     rc = map_pass(b, (const utf8proc_uint8_t *)s, len, ch, &nonfast);
     if (rc || !nonfast)
@@ -631,11 +631,11 @@ int pd_normalize_text(char **out, const char *s)
     *out = NULL;
     if (s == NULL)
         return pd_error__set(PD_EINVALID, "string is NULL");
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     rc = text_clean(&b, s, strlen(s), &ch);
-    if (rc == 0 && (*out = pd_nbuf_steal(&b)) == NULL)
+    if (rc == 0 && (*out = pd_normalize__nbuf_steal(&b)) == NULL)
         rc = PD_ENOMEM;
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     return rc;
 }
 
@@ -660,7 +660,7 @@ static int case_pass(pd_nbuf *b, const char *a, size_t len)
     int prev_apos_after_single = 0, nonascii = 0;
     b->len = 0;
     b->p[0] = '\0';
-    if (pd_nbuf_reserve(b, len) != 0)
+    if (pd_normalize__nbuf_reserve(b, len) != 0)
         return PD_ENOMEM;
     while (p < end) {
         int32_t cp, o;
@@ -722,7 +722,7 @@ static int case_pass(pd_nbuf *b, const char *a, size_t len)
         }
         if (o >= 0x80)
             nonascii = 1;
-        if (pd_nbuf_putcp(b, o) != 0)
+        if (pd_normalize__nbuf_putcp(b, o) != 0)
             return PD_ENOMEM;
         p += n;
     }
@@ -764,13 +764,13 @@ int pd_normalize_name_case(char **out, const char *s)
     *out = NULL;
     if (s == NULL)
         return pd_error__set(PD_EINVALID, "string is NULL");
-    pd_nbuf_init(&b);
-    pd_nbuf_init(&t);
+    pd_normalize__nbuf_init(&b);
+    pd_normalize__nbuf_init(&t);
     rc = name_clean(&b, &t, s, strlen(s), &ch);
-    if (rc == 0 && (*out = pd_nbuf_steal(&b)) == NULL)
+    if (rc == 0 && (*out = pd_normalize__nbuf_steal(&b)) == NULL)
         rc = PD_ENOMEM;
-    pd_nbuf_free(&b);
-    pd_nbuf_free(&t);
+    pd_normalize__nbuf_free(&b);
+    pd_normalize__nbuf_free(&t);
     return rc;
 }
 
@@ -820,10 +820,10 @@ int pd_normalize_split_name(pd_name_parts *out, const char *full_name)
     }
     if (nw >= 3) {
         pd_nbuf kb;
-        pd_nbuf_init(&kb);
+        pd_normalize__nbuf_init(&kb);
         {
         pd_nbuf kc;
-        pd_nbuf_init(&kc);
+        pd_normalize__nbuf_init(&kc);
         if (pd_normalize__key(&kb, w[0], (size_t)(w[1] + wl[1] - w[0]), PD_KEY_TONE, 0) == 0) {
             for (i = 0; compound_surnames[i]; i++)
                 if (pd_normalize__key(&kc, compound_surnames[i], strlen(compound_surnames[i]), PD_KEY_TONE,
@@ -831,9 +831,9 @@ int pd_normalize_split_name(pd_name_parts *out, const char *full_name)
                     strcmp(kb.p, kc.p) == 0)
                     fam_n = 2;
         }
-        pd_nbuf_free(&kc);
+        pd_normalize__nbuf_free(&kc);
         }
-        pd_nbuf_free(&kb);
+        pd_normalize__nbuf_free(&kb);
         if (nw == 3 && fam_n == 2)
             fam_n = 2; /* "Tôn Thất Thuyết": no middle name */
     }
@@ -1150,11 +1150,11 @@ static int is_country(const char *s, size_t n)
 {
     pd_nbuf b;
     int r = 0;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     if (pd_normalize__key(&b, s, n, PD_KEY_FOLD, 0) == 0)
         r = strcmp(b.p, "viet nam") == 0 || strcmp(b.p, "vietnam") == 0 ||
             strcmp(b.p, "vn") == 0 || strcmp(b.p, "nuoc chxhcn viet nam") == 0;
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     return r;
 }
 
@@ -1244,8 +1244,8 @@ int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
             /* a district part picks among same-named communes */
             pd_nbuf kd, kc;
             size_t k = 0;
-            pd_nbuf_init(&kd);
-            pd_nbuf_init(&kc);
+            pd_normalize__nbuf_init(&kd);
+            pd_normalize__nbuf_init(&kc);
             if (pd_normalize__key(&kd, dname, strlen(dname), PD_KEY_FOLD, 1) == 0) {
                 for (i = 0; i < nc; i++) {
                     if (pd_normalize__key(&kc, cand[i]->district_name, strlen(cand[i]->district_name),
@@ -1259,8 +1259,8 @@ int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
                         cand[k++] = cand[i];
                 }
             }
-            pd_nbuf_free(&kd);
-            pd_nbuf_free(&kc);
+            pd_normalize__nbuf_free(&kd);
+            pd_normalize__nbuf_free(&kc);
             if (k >= 1)
                 nc = k;
         }
@@ -1603,7 +1603,7 @@ static void do_email(nctx *c, char **field)
     while (n > st && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     c->a.len = 0;
-    if (pd_nbuf_put(&c->a, s + st, n - st) != 0) {
+    if (pd_normalize__nbuf_put(&c->a, s + st, n - st) != 0) {
         c->rc = PD_ENOMEM;
         return;
     }
@@ -1995,10 +1995,10 @@ int pd_normalize_record(pd_record *r, pd_findings *changes, const pd_normalize_o
     c.rc = 0;
     (void)pd_record_id(&c.id, r);
     pthread_once(&plans_once, plans_init);
-    pd_nbuf_init(&c.a);
-    pd_nbuf_init(&c.b);
+    pd_normalize__nbuf_init(&c.a);
+    pd_normalize__nbuf_init(&c.b);
     walk(&c, msg, msg->descriptor == &pd__pb__member__descriptor ? (PdPb__Member *)msg : NULL);
-    pd_nbuf_free(&c.a);
-    pd_nbuf_free(&c.b);
+    pd_normalize__nbuf_free(&c.a);
+    pd_normalize__nbuf_free(&c.b);
     return c.rc;
 }

@@ -150,13 +150,13 @@ static int ix_add(int t, int mode, const char *s, size_t len, const void *item, 
     char *key;
     if (len == 0)
         return 0;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     if (pd_normalize__key(&b, s, len, mode, t <= IX_COMMPRE) != 0 || b.len == 0) {
-        pd_nbuf_free(&b);
+        pd_normalize__nbuf_free(&b);
         return 0;
     }
-    key = pd_nbuf_steal(&b);
-    pd_nbuf_free(&b);
+    key = pd_normalize__nbuf_steal(&b);
+    pd_normalize__nbuf_free(&b);
     if (key == NULL)
         return -1;
     if (k->n == k->cap) {
@@ -382,7 +382,7 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
     int strip, pass;
     const char *type_hint = NULL;
     pd_nbuf b;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     for (pass = 0; pass < 2 && found == 0; pass++) {
         int m;
         if ((pass == 0 ? name : alt) == NULL)
@@ -447,7 +447,7 @@ static size_t unit_search(int t, const char *name, unit_filter f, const void *ar
         }
     }
     free(alt);
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     (void)total;
     return found;
 }
@@ -923,7 +923,7 @@ static size_t ethnic_search(const char *name, const pd_ethnic_group **buf, size_
     size_t n = 0;
     *forced = 0;
     *tier_out = 0;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     for (m = PD_KEY_TONE; m <= PD_KEY_COMPACT && n == 0; m++) {
         size_t lo, hi, i, n1 = 0, n2 = 0, tot = 0;
         const void *t1[16], *t2[16];
@@ -959,7 +959,7 @@ static size_t ethnic_search(const char *name, const pd_ethnic_group **buf, size_
             n = n2;
         }
     }
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     return n;
 }
 
@@ -1032,7 +1032,7 @@ int pd_refdata_religion_by_name(const pd_religion **out, const char *name)
     *out = NULL;
     if ((rc = ix_ready()) != 0)
         return rc;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     for (m = PD_KEY_TONE; m <= PD_KEY_COMPACT && n == 0; m++) {
         size_t lo, hi, i;
         if (pd_normalize__key(&b, name, strlen(name), m, 0) != 0 || b.len == 0)
@@ -1041,7 +1041,7 @@ int pd_refdata_religion_by_name(const pd_religion **out, const char *name)
         for (i = lo; i < hi; i++)
             n = add_unique(buf, n, 8, ix[IX_RELIGION][m - 1].e[i].item, &tot);
     }
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     if (n == 0)
         return pd_error__set(PD_ENOTFOUND, "no religion named \"%.60s\"", name);
     *out = buf[0];
@@ -1074,10 +1074,10 @@ int pd_refdata_label_by_name(const pd_label **out, const char *enum_type, const 
     if (out == NULL || enum_type == NULL || name == NULL)
         return pd_error__set(PD_EINVALID, "NULL argument");
     *out = NULL;
-    pd_nbuf_init(&q);
-    pd_nbuf_init(&k);
+    pd_normalize__nbuf_init(&q);
+    pd_normalize__nbuf_init(&k);
     if (pd_normalize__key(&q, name, strlen(name), PD_KEY_FOLD, 0) != 0) {
-        pd_nbuf_free(&q);
+        pd_normalize__nbuf_free(&q);
         return PD_EINVALID;
     }
     for (i = 0; i < pd_refdata_label_count() && rc != 0; i++) {
@@ -1097,8 +1097,8 @@ int pd_refdata_label_by_name(const pd_label **out, const char *enum_type, const 
                 break;
             }
     }
-    pd_nbuf_free(&q);
-    pd_nbuf_free(&k);
+    pd_normalize__nbuf_free(&q);
+    pd_normalize__nbuf_free(&k);
     if (rc)
         return pd_error__set(PD_ENOTFOUND, "no value \"%.40s\" in %.40s", name, enum_type);
     return 0;
@@ -1120,7 +1120,7 @@ int pd_refdata_name_find(const pd_name_stat **out, pd_name_table table, const ch
         return pd_error__set(PD_EINVALID, "unknown name table %d", (int)table);
     if ((rc = ix_ready()) != 0)
         return rc;
-    pd_nbuf_init(&b);
+    pd_normalize__nbuf_init(&b);
     rc = pd_normalize__key(&b, name, strlen(name), PD_KEY_TONE, 0);
     if (rc == 0) {
         ix_range(&ix[t][0], b.p, &lo, &hi);
@@ -1129,6 +1129,6 @@ int pd_refdata_name_find(const pd_name_stat **out, pd_name_table table, const ch
         else
             rc = pd_error__set(PD_ENOTFOUND, "\"%.60s\" is not in the name table", name);
     }
-    pd_nbuf_free(&b);
+    pd_normalize__nbuf_free(&b);
     return rc;
 }

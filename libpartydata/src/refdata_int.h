@@ -65,12 +65,12 @@ typedef struct pd_nbuf {
     char small[256];
 } pd_nbuf;
 
-void pd_nbuf_init(pd_nbuf *b);
-void pd_nbuf_free(pd_nbuf *b);
-int pd_nbuf_reserve(pd_nbuf *b, size_t extra); /* 0 or PD_ENOMEM */
-int pd_nbuf_put(pd_nbuf *b, const char *s, size_t n);
-int pd_nbuf_putcp(pd_nbuf *b, int32_t cp);
-char *pd_nbuf_steal(pd_nbuf *b); /* malloc'ed copy (or the heap buffer); NULL + error on OOM */
+void pd_normalize__nbuf_init(pd_nbuf *b);
+void pd_normalize__nbuf_free(pd_nbuf *b);
+int pd_normalize__nbuf_reserve(pd_nbuf *b, size_t extra); /* 0 or PD_ENOMEM */
+int pd_normalize__nbuf_put(pd_nbuf *b, const char *s, size_t n);
+int pd_normalize__nbuf_putcp(pd_nbuf *b, int32_t cp);
+char *pd_normalize__nbuf_steal(pd_nbuf *b); /* malloc'ed copy (or the heap buffer); NULL + error on OOM */
 
 #define PD_KEY_TONE 1    /* tone-placement-independent key */
 #define PD_KEY_FOLD 2    /* no diacritics, single spaces */
