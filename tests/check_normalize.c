@@ -13,6 +13,7 @@
 #include "partydata/partydata.h"
 #include "partydata/normalize.h"
 #include "partydata/refdata.h"
+#include "partydata.pb-c.h" /* to plant bytes the API refuses (invalid UTF-8) */
 
 #define ASSERT_FN_EQ(fn, in, expect)                                 \
     do {                                                              \
@@ -473,6 +474,61 @@ START_TEST(test_normalize_record_bad_bytes)
 }
 END_TEST
 
+
+START_TEST(test_normalize_record_invalid_utf8_and_controls)
+{
+    pd_member *m;
+    pd_record *r;
+    pd_findings *fs;
+    PdPb__Member *pm;
+    const pd_finding *f;
+    ck_assert_int_eq(pd_member_new(&m), 0);
+    r = pd_member_record(m);
+    pm = (PdPb__Member *)m;
+    pm->full_name = strdup("Nguy\xff\xfe\xc3n");
+    pm->birth_name = strdup("A\x01\x02" "B\x1b[0m");
+    ck_assert_int_eq(pd_findings_new(&fs), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    ck_assert_ptr_nonnull(f = find(fs, "PD-N006", "full_name"));
+    ck_assert_int_eq(f->severity, PD_SEVERITY_WARNING);
+    ck_assert_ptr_null(f->old_value); /* never copies invalid bytes into a finding */
+    ck_assert_str_eq(pm->full_name, "Nguy\xff\xfe\xc3n"); /* left as is */
+    ck_assert_ptr_nonnull(find(fs, "PD-N005", "birth_name"));
+    ck_assert_str_eq(pm->birth_name, "AB[0m");
+    pd_findings_free(fs);
+    pd_record_free(r);
+}
+END_TEST
+
+START_TEST(test_normalize_record_other_kinds)
+{
+    pd_record *r;
+    pd_findings *fs;
+    ck_assert_int_eq(pd_findings_new(&fs), 0);
+    ck_assert_int_eq(pd_record_new(&r, PD_KIND_ORG), 0);
+    ck_assert_int_eq(pd_record_set(r, "name", "Chi  bộ\xc2\xa0Thôn 1 "), 0);
+    ck_assert_int_eq(pd_record_set(r, "admin_unit.text", "Xã Ba Chẽ, Quảng Ninh"), 0);
+    ck_assert_int_eq(pd_record_set(r, "valid_from.year", "1990"), 0);
+    ck_assert_int_eq(pd_record_set(r, "valid_from.month", "2"), 0);
+    ck_assert_int_eq(pd_record_set(r, "valid_from.day", "30"), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    GET_EQ(r, "name", "Chi bộ Thôn 1");
+    GET_EQ(r, "admin_unit.commune_code", "06970");
+    ck_assert_ptr_nonnull(find(fs, "PD-N022", "valid_from"));
+    pd_record_free(r);
+    pd_findings_clear(fs);
+    ck_assert_int_eq(pd_record_new(&r, PD_KIND_EVENT), 0);
+    ck_assert_int_eq(pd_record_set(r, "decision.number", " 12-QĐ/TU "), 0);
+    ck_assert_int_eq(pd_record_set(r, "note", "  kept  as entered "), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    GET_EQ(r, "decision.number", " 12-QĐ/TU "); /* "number" fields are codes: untouched */
+    GET_EQ(r, "note", "  kept  as entered ");
+    ck_assert_uint_eq(pd_findings_count(fs), 0);
+    pd_record_free(r);
+    pd_findings_free(fs);
+}
+END_TEST
+
 /* ---- property tests -------------------------------------------------------------------------- */
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -694,6 +750,8 @@ int main(void)
     tcase_add_test(tc, test_normalize_record_dry_run_and_keep_original);
     tcase_add_test(tc, test_normalize_options_init_matches_macro);
     tcase_add_test(tc, test_normalize_record_bad_bytes);
+    tcase_add_test(tc, test_normalize_record_invalid_utf8_and_controls);
+    tcase_add_test(tc, test_normalize_record_other_kinds);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("properties");

@@ -113,6 +113,40 @@ START_TEST(test_refdata_name_tables_iterate)
 }
 END_TEST
 
+
+START_TEST(test_refdata_manifest_invariants)
+{
+    /* every old province in exactly one formed_from; every new commune code (except
+     * the 5 special zones made from districts) is the code of one of its constituents */
+    int seen[100] = {0};
+    size_t i, n, k;
+    const char *zones[] = {"11948", "19742", "20333", "21548", "26732"};
+    for (i = 0; i < 34; i++) {
+        const char *p = pd_refdata_province_at(PD_ADMIN_GEN_2025, i)->formed_from;
+        while (*p) {
+            seen[(p[0] - '0') * 10 + (p[1] - '0')]++;
+            p += p[2] == ';' ? 3 : 2;
+        }
+    }
+    for (i = 0; i < 63; i++) {
+        const char *c = pd_refdata_province_at(PD_ADMIN_GEN_PRE2025, i)->code;
+        ck_assert_int_eq(seen[(c[0] - '0') * 10 + (c[1] - '0')], 1);
+    }
+    for (i = 0; i < pd_refdata_commune_count(PD_ADMIN_GEN_2025); i++) {
+        const pd_commune *c = pd_refdata_commune_at(PD_ADMIN_GEN_2025, i);
+        const pd_conversion **pv;
+        int own = 0, zone = 0;
+        for (k = 0; k < 5; k++)
+            zone |= !strcmp(c->code, zones[k]);
+        ck_assert_int_eq(pd_refdata_commune_predecessors(&pv, &n, c->code), 0);
+        for (k = 0; k < n; k++)
+            own |= !strcmp(pv[k]->old_code, c->code);
+        pd_free(pv);
+        ck_assert_msg(own || zone, "%s", c->code);
+    }
+}
+END_TEST
+
 /* ---- look-ups ---------------------------------------------------------------------- */
 
 START_TEST(test_refdata_province_by_code)
@@ -675,6 +709,7 @@ int main(void)
     tcase_add_test(tc, test_refdata_tables_sorted_by_code);
     tcase_add_test(tc, test_refdata_every_commune_province_exists);
     tcase_add_test(tc, test_refdata_name_tables_iterate);
+    tcase_add_test(tc, test_refdata_manifest_invariants);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lookups");
