@@ -147,7 +147,14 @@ START_TEST(test_normalize_date_parse_forms)
     date_is("1980-03-05", 1980, 3, 5);
     date_is("1980-03", 1980, 3, 0);
     date_is("29/02/2000", 2000, 2, 29);
+    date_is("ngày 5 tháng 3 năm 1980", 1980, 3, 5);
+    date_is("Ngày 05 tháng 03 năm 1980", 1980, 3, 5);
+    date_is("thang 3 nam 1980", 1980, 3, 0);
+    date_is("tháng 12/1975", 1975, 12, 0);
+    date_is("năm 1945", 1945, 0, 0);
     pd_date x;
+    ck_assert_int_eq(pd_normalize_date_parse(&x, "ngày 31 tháng 2 năm 2020"), PD_EINVALID);
+    ck_assert_int_eq(pd_normalize_date_parse(&x, "ngày 5 năm 1980"), PD_EPARSE);
     ck_assert_int_eq(pd_normalize_date_parse_pivot(&x, "01/01/25", 20), 0);
     ck_assert_int_eq(x.year, 1925);
     ck_assert_int_eq(pd_normalize_date_parse_pivot(&x, "01/01/25", 101), PD_EINVALID);

@@ -880,6 +880,8 @@ int pd_normalize_date_valid(const pd_date *d)
     return d->day <= days_in_month(d->year, d->month);
 }
 
+static int date_words(char *buf, size_t cap, const char *s);
+
 int pd_normalize_date_parse_pivot(pd_date *out, const char *s, int pivot)
 {
     long v[3];
@@ -897,6 +899,12 @@ int pd_normalize_date_parse_pivot(pd_date *out, const char *s, int pivot)
     p = s;
     while (*p == ' ' || *p == '\t')
         p++;
+    if (*p && (*p < '0' || *p > '9')) {
+        char buf[40];
+        if (strlen(s) < 200 && date_words(buf, sizeof buf, s))
+            return pd_normalize_date_parse_pivot(out, buf, pivot);
+        return pd_error__set(PD_EPARSE, "not a date: \"%.40s\"", s);
+    }
     while (*p) {
         long x = 0;
         int k = 0;
@@ -963,6 +971,61 @@ int pd_normalize_date_parse_pivot(pd_date *out, const char *s, int pivot)
         return pd_error__set(PD_EINVALID, "impossible date \"%.40s\"", s);
     *out = d;
     return 0;
+}
+
+/* "ngày 5 tháng 3 năm 1980", "tháng 3/1980", "năm 1980" (any case, with or without
+ * accents): rewritten to "5/3/1980" and parsed as such. Returns 1 if it was that form. */
+static int date_words(char *buf, size_t cap, const char *s)
+{
+    pd_nbuf k;
+    const char *p;
+    char num[3][8];
+    int have[3] = {0, 0, 0}, slot = -1, ok = 1;
+    size_t i;
+    pd_normalize__nbuf_init(&k);
+    if (pd_normalize__key(&k, s, strlen(s), PD_KEY_FOLD, 0) != 0 || k.len == 0) {
+        pd_normalize__nbuf_free(&k);
+        return 0;
+    }
+    for (p = k.p; *p && ok;) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 4 && !memcmp(p, "ngay", 4))
+            slot = 0;
+        else if (n == 5 && !memcmp(p, "thang", 5))
+            slot = 1;
+        else if (n == 3 && !memcmp(p, "nam", 3))
+            slot = 2;
+        else if (p[0] >= '0' && p[0] <= '9' && n < sizeof num[0]) {
+            int all = 1;
+            for (i = 0; i < n; i++)
+                all &= p[i] >= '0' && p[i] <= '9';
+            if (!all || slot < 0 || have[slot])
+                ok = 0;
+            else {
+                memcpy(num[slot], p, n);
+                num[slot][n] = '\0';
+                have[slot] = 1;
+                slot = slot < 2 ? slot + 1 : 3; /* "ngày 5/3/1980" splits on '/' too */
+                if (slot == 3)
+                    slot = -1;
+            }
+        } else
+            ok = 0;
+        p += n;
+        if (*p == ' ')
+            p++;
+    }
+    pd_normalize__nbuf_free(&k);
+    if (!ok || !have[2] || (have[0] && !have[1]))
+        return 0;
+    if (have[0])
+        snprintf(buf, cap, "%s/%s/%s", num[0], num[1], num[2]);
+    else if (have[1])
+        snprintf(buf, cap, "%s/%s", num[1], num[2]);
+    else
+        snprintf(buf, cap, "%s", num[2]);
+    return 1;
 }
 
 int pd_normalize_date_parse(pd_date *out, const char *s)

@@ -84,8 +84,9 @@ PD_EXTERN(void) pd_name_parts_dispose(pd_name_parts *p);
 
 /**
  * Parse a date as people type it: "dd/mm/yyyy", "d/m/yyyy", "d-m-yy", "d.m.yyyy",
- * "mm/yyyy", "m-yyyy", "yyyy", ISO "yyyy-mm-dd" and "yyyy-mm", surrounding spaces
- * ignored. Two-digit years use PD_NORMALIZE_YEAR_PIVOT. Partial dates keep their
+ * "mm/yyyy", "m-yyyy", "yyyy", ISO "yyyy-mm-dd" and "yyyy-mm", and the written forms
+ * "ngày 5 tháng 3 năm 1980", "tháng 3 năm 1980", "năm 1980" (with or without accents);
+ * surrounding spaces ignored. Two-digit years use PD_NORMALIZE_YEAR_PIVOT. Partial dates keep their
  * precision (0 = unknown): a day is never invented.
  * @return 0; PD_EPARSE if not a date form; PD_EINVALID for an impossible date
  *         ("31/02/2020", "0000", month 13) — never a guess; out is zeroed on failure
