@@ -602,11 +602,13 @@ static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldD
         }
         return;
     case PROTOBUF_C_TYPE_BYTES: {
-        if (!ON(w->run, R054) || !name_is_id(f->name))
+        if (!ON(w->run, R054))
             return;
         if (!repeated && f->quantifier_offset &&
             f->label == PROTOBUF_C_LABEL_OPTIONAL &&
             !*(const protobuf_c_boolean *)(base + f->quantifier_offset))
+            return;
+        if (!name_is_id(f->name))
             return;
         for (size_t i = 0; i < count; i++) {
             const ProtobufCBinaryData *b = &((const ProtobufCBinaryData *)data)[i];
@@ -1743,49 +1745,41 @@ static uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
     return h ? h : 1;
 }
 
-/* open addressing: key (never 0) -> (a, b) */
+/* open addressing: key (never 0) -> (a, b), one 24-byte slot per entry so that a
+ * probe touches one cache line */
+typedef struct u64slot {
+    uint64_t key;
+    uint64_t a;
+    int64_t b;
+} u64slot;
+
 typedef struct u64map {
-    uint64_t *keys;
-    uint64_t *a;
-    int64_t *b;
+    u64slot *s;
     size_t cap, len;
 } u64map;
 
 static void map_free(u64map *m)
 {
-    free(m->keys);
-    free(m->a);
-    free(m->b);
+    free(m->s);
     memset(m, 0, sizeof *m);
 }
 
 static int map_grow(u64map *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *k = calloc(ncap, sizeof *k), *a = malloc(ncap * sizeof *a);
-    int64_t *b = malloc(ncap * sizeof *b);
-    if (!k || !a || !b) {
-        free(k);
-        free(a);
-        free(b);
+    u64slot *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
         return pd_error__oom();
-    }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->s[i].key)
             continue;
-        size_t j = (size_t)m->keys[i] & (ncap - 1);
-        while (k[j])
+        size_t j = (size_t)m->s[i].key & (ncap - 1);
+        while (ns[j].key)
             j = (j + 1) & (ncap - 1);
-        k[j] = m->keys[i];
-        a[j] = m->a[i];
-        b[j] = m->b[i];
+        ns[j] = m->s[i];
     }
-    free(m->keys);
-    free(m->a);
-    free(m->b);
-    m->keys = k;
-    m->a = a;
-    m->b = b;
+    free(m->s);
+    m->s = ns;
     m->cap = ncap;
     return 0;
 }
@@ -1796,8 +1790,8 @@ static size_t map_find(const u64map *m, uint64_t key)
     if (!m->cap)
         return SIZE_MAX;
     size_t j = (size_t)key & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->keys[j] == key)
+    while (m->s[j].key) {
+        if (m->s[j].key == key)
             return j;
         j = (j + 1) & (m->cap - 1);
     }
@@ -1813,16 +1807,16 @@ static int map_put(u64map *m, uint64_t key, size_t *slot)
             return rc;
     }
     size_t j = (size_t)key & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->keys[j] == key) {
+    while (m->s[j].key) {
+        if (m->s[j].key == key) {
             *slot = j;
             return 0;
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->keys[j] = key;
-    m->a[j] = 0;
-    m->b[j] = 0;
+    m->s[j].key = key;
+    m->s[j].a = 0;
+    m->s[j].b = 0;
     m->len++;
     *slot = j;
     return 1;
@@ -2015,7 +2009,7 @@ static int push_ms(pd_validator *v, vrun *run, const PdPb__Membership *ms, uint6
         if (sl != SIZE_MAX) {
             long saved_index = run->index;
             pd_uuid saved_rid = run->rid;
-            ms_org_check(run, &x, &v->orgs[v->orgidx.a[sl]]);
+            ms_org_check(run, &x, &v->orgs[v->orgidx.s[sl].a]);
             run->index = saved_index;
             run->rid = saved_rid;
             x.checked = 1;
@@ -2049,9 +2043,9 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
             if ((rc = map_put(&v->cccd, k, &slot)) < 0)
                 return rc;
             if (rc == 1) {
-                v->cccd.a[slot] = mk;
-                v->cccd.b[slot] = index;
-            } else if (v->cccd.a[slot] != mk) {
+                v->cccd.s[slot].a = mk;
+                v->cccd.s[slot].b = index;
+            } else if (v->cccd.s[slot].a != mk) {
                 char buf[64];
                 emit(run, R019, pathi(buf, sizeof buf, "id_numbers", i, "number"), 0);
             }
@@ -2063,9 +2057,9 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
         if ((rc = map_put(&v->card, k, &slot)) < 0)
             return rc;
         if (rc == 1) {
-            v->card.a[slot] = mk;
-            v->card.b[slot] = index;
-        } else if (v->card.a[slot] != mk) {
+            v->card.s[slot].a = mk;
+            v->card.s[slot].b = index;
+        } else if (v->card.s[slot].a != mk) {
             emit(run, R023, "party_card_no", 0);
         }
     }
@@ -2079,24 +2073,24 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
             return rc;
         int fresh = rc == 1;
         if (fresh)
-            v->members.b[slot] = PD_V_NOT_OFFICIAL;
+            v->members.s[slot].b = PD_V_NOT_OFFICIAL;
         if (r012) {
             const PdPb__Date *b = m->birth_date;
             uint64_t packed = (uint64_t)(b->year * 10000 + (b->has_month ? b->month : 0) * 100 +
                                          (b->has_day ? b->day : 0)) + 1;
-            if (!fresh && v->members.a[slot] && v->members.a[slot] != packed) {
+            if (!fresh && v->members.s[slot].a && v->members.s[slot].a != packed) {
                 int64_t us = m->provenance && m->provenance->has_updated_at ? m->provenance->updated_at : -1;
                 /* 2016-08-18T00:00Z = 1471478400 s */
                 int after = us < 0 || us >= 1471478400LL * 1000000LL;
                 if (after && !has_event(m, ET(SUA_HO_SO)))
                     emit(run, R012, "birth_date", 0);
             }
-            v->members.a[slot] = packed;
+            v->members.s[slot].a = packed;
         } else if (fresh) {
-            v->members.a[slot] = 0;
+            v->members.s[slot].a = 0;
         }
         if (r042)
-            v->members.b[slot] = off.ok ? (int64_t)off.hi
+            v->members.s[slot].b = off.ok ? (int64_t)off.hi
                                  : (m->has_status && m->status == ST(CHINH_THUC)) ? PD_V_OFFICIAL_UNDATED
                                  : PD_V_NOT_OFFICIAL;
     }
@@ -2130,7 +2124,7 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
         if (org) {
             if ((rc = map_put(&v->counts, key_id(org), &slot)) < 0)
                 return rc;
-            v->counts.a[slot]++;
+            v->counts.s[slot].a++;
         }
     }
     /* R038: memberships vs organization validity */
@@ -2154,10 +2148,10 @@ static int set_org(pd_validator *v, const PdPb__Organization *o, long index, con
     vorg *x;
     if (rc == 1) {
         GROW(v->orgs, v->n_orgs, v->cap_orgs);
-        v->orgidx.a[slot] = v->n_orgs;
+        v->orgidx.s[slot].a = v->n_orgs;
         x = &v->orgs[v->n_orgs++];
     } else {
-        x = &v->orgs[v->orgidx.a[slot]]; /* a later revision replaces the earlier */
+        x = &v->orgs[v->orgidx.s[slot].a]; /* a later revision replaces the earlier */
     }
     memset(x, 0, sizeof *x);
     span f = span_pb(o->valid_from), t = span_pb(o->valid_to);
@@ -2281,7 +2275,7 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
                 size_t s = map_find(&v->orgidx, v->orgs[cur].parent);
                 if (s == SIZE_MAX)
                     break;
-                size_t nxt = (size_t)v->orgidx.a[s];
+                size_t nxt = (size_t)v->orgidx.s[s].a;
                 if (v->orgs[nxt].color == 1) {
                     emit_at(&run, R050, "parent_id", 0, v->orgs[nxt].index, &v->orgs[nxt].rid);
                     break;
@@ -2296,7 +2290,7 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
                 size_t s = map_find(&v->orgidx, v->orgs[cur].parent);
                 if (s == SIZE_MAX)
                     break;
-                cur = (size_t)v->orgidx.a[s];
+                cur = (size_t)v->orgidx.s[s].a;
             }
         }
     }
@@ -2311,7 +2305,7 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
             size_t s = map_find(&v->counts, v->orgs[i].key);
             if (s == SIZE_MAX)
                 continue;
-            uint32_t n = (uint32_t)v->counts.a[s];
+            uint32_t n = (uint32_t)v->counts.s[s].a;
             size_t cur = i;
             for (int depth = 0; depth < 64; depth++) {
                 if (v->orgs[cur].role == PD_PB__GRASSROOTS_ROLE__GRASSROOTS_ROLE_CO_SO) {
@@ -2323,7 +2317,7 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
                 size_t p = map_find(&v->orgidx, v->orgs[cur].parent);
                 if (p == SIZE_MAX)
                     break;
-                cur = (size_t)v->orgidx.a[p];
+                cur = (size_t)v->orgidx.s[p].a;
             }
         }
         for (size_t i = 0; i < v->n_orgs; i++) {
@@ -2351,7 +2345,7 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
                 continue;
             size_t sl = map_find(&v->orgidx, x->org);
             if (sl != SIZE_MAX)
-                ms_org_check(&run, x, &v->orgs[v->orgidx.a[sl]]);
+                ms_org_check(&run, x, &v->orgs[v->orgidx.s[sl].a]);
         }
     }
 
@@ -2388,13 +2382,13 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
             size_t s = map_find(&v->members, x->introducer);
             if (s == SIZE_MAX)
                 continue; /* not in the set: cannot tell */
-            if (v->members.b[s] == PD_V_OFFICIAL_UNDATED)
+            if (v->members.s[s].b == PD_V_OFFICIAL_UNDATED)
                 continue; /* official, date unknown */
-            if (v->members.b[s] == PD_V_NOT_OFFICIAL) {
+            if (v->members.s[s].b == PD_V_NOT_OFFICIAL) {
                 emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
                 continue; /* in the set, never official */
             }
-            int64_t off_hi = v->members.b[s];
+            int64_t off_hi = v->members.s[s].b;
             if (off_hi > x->adm_hi)
                 emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
             else if (off_hi > x->adm_lo)
