@@ -73,7 +73,24 @@ else
     skip validate
 fi
 
-step "4. Statistics"
+step "4. Cleaning (normalization): changes by rule"
+NORMFIND="$DIR/normalize-findings.jsonl"
+if have normalize; then
+    rc=0
+    "$PARTYDATA" normalize "$DATA" "$DIR/cleaned.pb" --findings "$NORMFIND" || rc=$?
+    if [ "$rc" -le 1 ]; then
+        printf '  %d changes; by rule:\n' "$(wc -l <"$NORMFIND")"
+        sed -n 's/.*"rule":"\([^"]*\)".*"path":"\([^"]*\)".*/\1 \2/p' "$NORMFIND" | sort | uniq -c |
+            sort -rn | head -10 | awk '{ printf "    %-10s %-24s %7d\n", $2, $3, $1 }'
+    else
+        echo "  normalize failed (exit $rc)"
+        : >"$NORMFIND"
+    fi
+else
+    skip normalize
+fi
+
+step "5. Statistics"
 if [ "$imported" = 1 ] && have stats; then
     for dim in status gender birth_decade commune; do
         label=$dim; [ "$dim" = birth_decade ] && label="age band (decade of birth)"
@@ -85,15 +102,15 @@ else
     skip stats
 fi
 
-step "5. Data-quality score against the truth (defects found by validation)"
-if [ -s "$FINDINGS" ]; then
-    "$PARTYDATA" score --truth "$TRUTH" --findings "$FINDINGS" | grep -v '^rule:' |
-        awk 'NR == 1 || $1 !~ /^rule:/'
+step "6. Data-quality score against the truth (defects flagged by validation, fixed by normalization)"
+if [ -s "$FINDINGS" ] || [ -s "$NORMFIND" ]; then
+    cat "$FINDINGS" "$NORMFIND" 2>/dev/null >"$DIR/all-findings.jsonl"
+    "$PARTYDATA" score --truth "$TRUTH" --findings "$DIR/all-findings.jsonl" | awk '$1 !~ /^rule:/'
 else
     echo "skipped: no findings to score"
 fi
 
-step "6. Duplicate detection"
+step "7. Duplicate detection"
 if [ "$imported" = 1 ] && have dedup; then
     rc=0
     "$PARTYDATA" dedup "$DB" --format jsonl >"$CLUSTERS" || rc=$?

@@ -432,7 +432,7 @@ START_TEST(test_generate_file_and_score)
     /* findings: prefix matching, a false positive, a fix */
     snprintf(findings, sizeof findings, "%s/f.jsonl", tmpdir);
     write_file(findings, "{\"rule\":\"PD-R900\",\"path\":\"birth_date.day\",\"record_id\":\"00000000-0000-7000-8000-000000000009\"}\n"
-                         "{\"rule\":\"PD-N001\",\"path\":\"full_name\",\"record_id\":\"00000000-0000-7000-8000-000000000009\",\"new_value\":\"Hòa\"}\n"
+                         "{\"rule\":\"PD-N001\",\"path\":\"full_name\",\"record_id\":\"00000000-0000-7000-8000-000000000009\",\"new\":\"Hòa\"}\n"
                          "{\"rule\":\"PD-R901\",\"path\":\"birth_dates\",\"record_id\":\"00000000-0000-7000-8000-000000000009\"}\n");
     ck_assert_int_eq(pd_score_findings(&s, truth, findings), 0);
     const pd_score_row *o2 = pd_score_find(s, "overall"), *swap = pd_score_find(s, "day_month_swap"),

@@ -346,7 +346,8 @@ static int finding_line(json_t *o, long line, void *ctx)
     fctx *f = ctx;
     truth *t = f->t;
     const char *rule = jstr(o, "rule"), *path = jstr(o, "path"), *rid = jstr(o, "record_id");
-    const char *newv = jstr(o, "new_value");
+    const char *newv = jstr(o, "new"); /* pd_finding_to_json(); "new_value" also read */
+    if (!newv) newv = jstr(o, "new_value");
     if (!rule) rule = "?";
     if (!path) path = "";
     int ri = strtab_index(&f->rules, rule);

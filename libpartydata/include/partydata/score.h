@@ -8,7 +8,7 @@
  * one finding / defects; precision = findings that match a defect / findings (per
  * kind: findings matching a defect of the kind / those plus the unmatched findings
  * on the field paths where that kind was injected); a defect is "fixed" when a
- * matching finding's new_value equals the clean value.
+ * matching finding's new value ("new" in pd_finding_to_json()) equals the clean value.
  *
  * Clusters (dedup, JSONL {"cluster":N,"members":[...]}) are compared with the truth
  * clusters pairwise (every pair of records inside a cluster) and as whole clusters
