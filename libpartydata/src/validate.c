@@ -1745,12 +1745,11 @@ static uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
     return h ? h : 1;
 }
 
-/* open addressing: key (never 0) -> (a, b), one 24-byte slot per entry so that a
- * probe touches one cache line */
+/* open addressing: key (never 0) -> a, one 16-byte slot per entry so that a probe
+ * touches one cache line */
 typedef struct u64slot {
     uint64_t key;
     uint64_t a;
-    int64_t b;
 } u64slot;
 
 typedef struct u64map {
@@ -1816,14 +1815,19 @@ static int map_put(u64map *m, uint64_t key, size_t *slot)
     }
     m->s[j].key = key;
     m->s[j].a = 0;
-    m->s[j].b = 0;
     m->len++;
     *slot = j;
     return 1;
 }
 
-#define PD_V_NOT_OFFICIAL INT64_MIN
-#define PD_V_OFFICIAL_UNDATED (INT64_MIN + 1)
+/* the member map's value: packed birth date + 1 (R012) in the high 32 bits, the
+ * official date (R042) in the low 32: 0 never official, 1 official without a date,
+ * else PD_V_OFF_BIAS + the day number of its last completion */
+#define PD_V_NOT_OFFICIAL 0u
+#define PD_V_OFFICIAL_UNDATED 1u
+#define PD_V_OFF_BIAS 0x10000000
+#define PD_V_BIRTH(a) ((uint32_t)((a) >> 32))
+#define PD_V_OFF(a) ((uint32_t)((a) & 0xffffffffu))
 
 typedef struct vorg {
     uint64_t key, parent;
@@ -1852,11 +1856,11 @@ typedef struct vintro {
 struct pd_validator {
     vconf c;
     char *rules;
-    u64map cccd;     /* hash(cccd) -> a = member key, b = record index */
-    u64map card;     /* hash(card) -> a = member key, b = record index */
-    u64map members;  /* member key -> a = packed birth date + 1, b = official date */
-    u64map orgidx;   /* org key -> a = index into orgs */
-    u64map counts;   /* org key -> a = official members */
+    u64map cccd;     /* hash(cccd) -> member key */
+    u64map card;     /* hash(card) -> member key */
+    u64map members;  /* member key -> birth date and official date (PD_V_BIRTH, PD_V_OFF) */
+    u64map orgidx;   /* org key -> index into orgs */
+    u64map counts;   /* org key -> official members */
     vorg *orgs;
     size_t n_orgs, cap_orgs;
     vms *ms;
@@ -2044,7 +2048,6 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
                 return rc;
             if (rc == 1) {
                 v->cccd.s[slot].a = mk;
-                v->cccd.s[slot].b = index;
             } else if (v->cccd.s[slot].a != mk) {
                 char buf[64];
                 emit(run, R019, pathi(buf, sizeof buf, "id_numbers", i, "number"), 0);
@@ -2058,13 +2061,11 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
             return rc;
         if (rc == 1) {
             v->card.s[slot].a = mk;
-            v->card.s[slot].b = index;
         } else if (v->card.s[slot].a != mk) {
             emit(run, R023, "party_card_no", 0);
         }
     }
-    /* one entry per member: a = packed birth date + 1 (R012), b = official date (R042):
-     * day number of its last completion, PD_V_OFFICIAL_UNDATED, or PD_V_NOT_OFFICIAL */
+    /* one entry per member (see PD_V_BIRTH, PD_V_OFF) */
     int r012 = ON(run, R012) && m->birth_date && m->birth_date->has_year;
     span off = span_pb(m->official_date);
     int r042 = ON(run, R042);
@@ -2072,27 +2073,26 @@ static int set_member(pd_validator *v, vrun *run, const PdPb__Member *m, long in
         if ((rc = map_put(&v->members, mk, &slot)) < 0)
             return rc;
         int fresh = rc == 1;
-        if (fresh)
-            v->members.s[slot].b = PD_V_NOT_OFFICIAL;
+        uint32_t birth = fresh ? 0 : PD_V_BIRTH(v->members.s[slot].a);
+        uint32_t offv = fresh ? PD_V_NOT_OFFICIAL : PD_V_OFF(v->members.s[slot].a);
         if (r012) {
             const PdPb__Date *b = m->birth_date;
-            uint64_t packed = (uint64_t)(b->year * 10000 + (b->has_month ? b->month : 0) * 100 +
+            uint32_t packed = (uint32_t)(b->year * 10000 + (b->has_month ? b->month : 0) * 100 +
                                          (b->has_day ? b->day : 0)) + 1;
-            if (!fresh && v->members.s[slot].a && v->members.s[slot].a != packed) {
+            if (!fresh && birth && birth != packed) {
                 int64_t us = m->provenance && m->provenance->has_updated_at ? m->provenance->updated_at : -1;
                 /* 2016-08-18T00:00Z = 1471478400 s */
                 int after = us < 0 || us >= 1471478400LL * 1000000LL;
                 if (after && !has_event(m, ET(SUA_HO_SO)))
                     emit(run, R012, "birth_date", 0);
             }
-            v->members.s[slot].a = packed;
-        } else if (fresh) {
-            v->members.s[slot].a = 0;
+            birth = packed;
         }
         if (r042)
-            v->members.s[slot].b = off.ok ? (int64_t)off.hi
-                                 : (m->has_status && m->status == ST(CHINH_THUC)) ? PD_V_OFFICIAL_UNDATED
-                                 : PD_V_NOT_OFFICIAL;
+            offv = off.ok ? (uint32_t)(off.hi + PD_V_OFF_BIAS)
+                 : (m->has_status && m->status == ST(CHINH_THUC)) ? PD_V_OFFICIAL_UNDATED
+                 : PD_V_NOT_OFFICIAL;
+        v->members.s[slot].a = ((uint64_t)birth << 32) | offv;
     }
     /* R042: introducer references */
     if (ON(run, R042)) {
@@ -2382,13 +2382,14 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
             size_t s = map_find(&v->members, x->introducer);
             if (s == SIZE_MAX)
                 continue; /* not in the set: cannot tell */
-            if (v->members.s[s].b == PD_V_OFFICIAL_UNDATED)
+            uint32_t offv = PD_V_OFF(v->members.s[s].a);
+            if (offv == PD_V_OFFICIAL_UNDATED)
                 continue; /* official, date unknown */
-            if (v->members.s[s].b == PD_V_NOT_OFFICIAL) {
+            if (offv == PD_V_NOT_OFFICIAL) {
                 emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
                 continue; /* in the set, never official */
             }
-            int64_t off_hi = v->members.s[s].b;
+            int64_t off_hi = (int64_t)offv - PD_V_OFF_BIAS;
             if (off_hi > x->adm_hi)
                 emit_at(&run, R042, "introducer_ids", 0, x->index, &x->rid);
             else if (off_hi > x->adm_lo)
