@@ -1160,7 +1160,9 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
         goto out;
     }
     int64_t rev = cur.exists ? cur.revision + 1 : 0, seq = 0, ts = next_ts(st);
-    if (!cur.exists && (rc = next_revision(st, id->data, &rev)) < 0)
+    if (!cur.exists && st->no_deletes)
+        rev = 1;
+    else if (!cur.exists && (rc = next_revision(st, id->data, &rev)) < 0)
         goto out;
     const PdPb__Provenance *p = record_prov(r);
     const char *author = w && w->author ? w->author : p && p->author ? p->author : st->author;
@@ -1385,6 +1387,10 @@ static int delete_body(pd_store *st, const pd_uuid *id, const pd_store_write *w)
                          : st->author, w ? w->reason : NULL, w ? w->decision_number : NULL,
                          prev, len, &seq);
     free(prev);
+    /* counted so that import knows when revision numbers must be looked up */
+    if (rc == 0)
+        rc = pd_store__exec(st, "INSERT INTO meta(key, value) VALUES('deletes', 1) "
+                                "ON CONFLICT(key) DO UPDATE SET value = value + 1");
     return rc;
 }
 

@@ -151,11 +151,20 @@ static int batch_begin(import_ctx *c)
     if (c->in_batch)
         return 0;
     int rc = pd_store__exec(c->st, "BEGIN IMMEDIATE");
-    if (rc == 0) {
-        c->in_batch = 1;
-        c->batch_n = 0;
+    if (rc < 0)
+        return rc;
+    c->in_batch = 1;
+    c->batch_n = 0;
+    /* inside the write transaction: no other writer can delete until it ends */
+    sqlite3_stmt *s = NULL;
+    c->st->no_deletes = 0;
+    if (sqlite3_prepare_v2(c->st->db, "SELECT 1 FROM meta WHERE key = 'deletes'", -1, &s,
+                           NULL) == SQLITE_OK) {
+        int step = sqlite3_step(s);
+        c->st->no_deletes = step == SQLITE_DONE;
     }
-    return rc;
+    sqlite3_finalize(s);
+    return 0;
 }
 
 static int batch_commit(import_ctx *c)
@@ -377,6 +386,7 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
             pd_error__set_position(e.source, e.line, e.column, e.record, e.offset);
         }
         set_cache(st, st->cache_pages_default);
+        st->no_deletes = 0;
     }
     if (c.rej && fclose(c.rej) != 0 && rc == 0)
         rc = pd_error__set(PD_EIO, "store: writing the reject file failed");

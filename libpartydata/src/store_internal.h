@@ -40,6 +40,9 @@ struct pd_store {
     long long cache_pages_default;
     /* admin unit of the organization last checked by a member's put (province_code) */
     char ref_prov[16], ref_comm[16];
+    /* set by import per batch: no record was ever deleted, so a new id has no history
+     * and its revision is 1 without looking (saves a lookup per insert) */
+    int no_deletes;
     sqlite3_stmt *stmt[PD_STMT_COUNT][PD_STORE_KINDS];
 };
 
