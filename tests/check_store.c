@@ -962,6 +962,29 @@ START_TEST(test_store_export_roundtrip)
 }
 END_TEST
 
+START_TEST(test_store_import_after_delete_revision)
+{
+    pd_store *st = open_new("ad.db");
+    pd_record *m = mk_member("Mai Văn Tư", NULL, "01", PD_GENDER_NAM, 2, NULL);
+    put_ok(st, m, PD_STORE_INSERTED);
+    pd_uuid id;
+    pd_record_id(&id, m);
+    ck_assert_int_eq(pd_store_delete(st, &id, NULL), 0);
+    write_jsonl(tpath("ad.jsonl"), &m, 1, NULL);
+    pd_import_options o = PD_IMPORT_OPTIONS_INIT;
+    o.flags = PD_IMPORT_NO_NORMALIZE | PD_IMPORT_NO_VALIDATE;
+    pd_import_stats n;
+    ck_assert_int_eq(pd_store_import(&n, st, tpath("ad.jsonl"), &o), 0);
+    ck_assert_int_eq(n.inserted, 1);
+    pd_record *got = NULL;
+    ck_assert_int_eq(pd_store_get(&got, st, &id), 0);
+    ck_assert_int_eq(revision_of(got), 3);
+    pd_record_free(got);
+    pd_record_free(m);
+    pd_store_close(st);
+}
+END_TEST
+
 static int stop_at_first(long long records, long long bytes, void *payload)
 {
     (void)bytes;
@@ -1092,6 +1115,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_store_import_strict_and_findings);
     tcase_add_test(tc, test_store_export_roundtrip);
     tcase_add_test(tc, test_store_import_faults);
+    tcase_add_test(tc, test_store_import_after_delete_revision);
     suite_add_tcase(s, tc);
     return s;
 }
