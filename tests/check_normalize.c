@@ -507,6 +507,33 @@ START_TEST(test_normalize_record_invalid_utf8_and_controls)
 }
 END_TEST
 
+START_TEST(test_normalize_record_ethnic_list_mismatch)
+{
+    pd_member *m;
+    pd_record *r;
+    pd_findings *fs;
+    const pd_finding *f;
+    ck_assert_int_eq(pd_member_new(&m), 0);
+    r = pd_member_record(m);
+    /* Sán Chay is 13 in the 2008 list, 15 in 1979; 13 in 1979 is Ba Na */
+    ck_assert_int_eq(pd_record_set(r, "ethnicity.name", "Sán Chay"), 0);
+    ck_assert_int_eq(pd_record_set(r, "ethnicity.code", "13"), 0);
+    ck_assert_int_eq(pd_record_set(r, "ethnicity.list", "ETHNIC_LIST_1979"), 0);
+    ck_assert_int_eq(pd_findings_new(&fs), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    ck_assert_ptr_nonnull(f = find(fs, "PD-N025", "ethnicity.list"));
+    ck_assert_str_eq(f->new_value, "ETHNIC_LIST_2008");
+    ck_assert_int_eq(f->severity, PD_SEVERITY_WARNING);
+    GET_EQ(r, "ethnicity.list", "ETHNIC_LIST_1979"); /* reported, not changed */
+    pd_findings_clear(fs);
+    ck_assert_int_eq(pd_record_set(r, "ethnicity.list", "ETHNIC_LIST_2008"), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    ck_assert_uint_eq(pd_findings_count(fs), 0);
+    pd_findings_free(fs);
+    pd_record_free(r);
+}
+END_TEST
+
 START_TEST(test_normalize_record_other_kinds)
 {
     pd_record *r;
@@ -759,6 +786,7 @@ int main(void)
     tcase_add_test(tc, test_normalize_record_bad_bytes);
     tcase_add_test(tc, test_normalize_record_invalid_utf8_and_controls);
     tcase_add_test(tc, test_normalize_record_other_kinds);
+    tcase_add_test(tc, test_normalize_record_ethnic_list_mismatch);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("properties");

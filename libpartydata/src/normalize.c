@@ -1407,7 +1407,7 @@ typedef struct rule_text {
 enum {
     N_NFC, N_SPACE, N_LOOK, N_APOS, N_CTRL, N_UTF8, N_CASE, N_PHONE, N_PHONE_BAD, N_ID, N_ID_TYPE,
     N_ID_ZEROS, N_ID_BAD, N_PLACE, N_PLACE_OLD, N_PLACE_SPLIT, N_ETH, N_ETH_BAD, N_REL, N_REL_BAD,
-    N_DATE_PREC, N_DATE_BAD, N_EMAIL, N_LONG
+    N_DATE_PREC, N_DATE_BAD, N_EMAIL, N_LONG, N_ETH_MISMATCH
 };
 
 static const rule_text rules[] = {
@@ -1435,6 +1435,8 @@ static const rule_text rules[] = {
     {"PD-N022", "Ngày không hợp lệ: giữ nguyên, cần kiểm tra", "Impossible date: left as is, to review"},
     {"PD-N023", "Chuẩn hóa địa chỉ thư điện tử", "E-mail address normalized"},
     {"PD-N024", "Trường quá dài (trên 1 MiB): không chuẩn hóa", "Field too long (over 1 MiB): not normalized"},
+    {"PD-N025", "Mã dân tộc không khớp với tên (có thể ghi nhầm danh mục 1979/2008): không tự sửa",
+     "Ethnic code does not match the name (perhaps the wrong 1979/2008 list): not changed"},
 };
 
 typedef struct nctx {
@@ -1772,14 +1774,42 @@ static void do_address(nctx *c, PdPb__Address *a)
         emit(c, N_PLACE_SPLIT, PD_SEVERITY_WARNING, a->text, NULL);
 }
 
+/* code and name both given: report (never fix) a code that designates another group */
+static void check_ethnicity(nctx *c, PdPb__Ethnicity *e)
+{
+    const pd_ethnic_group *h, *g;
+    pd_ethnic_list list = (pd_ethnic_list)e->list, other;
+    size_t old;
+    if (!e->has_list || (list != PD_ETHNIC_LIST_1979 && list != PD_ETHNIC_LIST_2008))
+        return;
+    if (pd_refdata_ethnic_by_code(&h, list, e->code) != 0)
+        return; /* unknown code: the validator's business */
+    if (strcmp(h->name, e->name) == 0 || strcmp(h->name_1979, e->name) == 0)
+        return; /* the common case, no look-up */
+    if (!valid_utf8_n(e->name, strlen(e->name)) || strlen(e->name) > 4096 ||
+        pd_refdata_ethnic_by_name(&g, e->name) != 0 || g == h)
+        return; /* unknown or ambiguous names are not evidence */
+    other = list == PD_ETHNIC_LIST_1979 ? PD_ETHNIC_LIST_2008 : PD_ETHNIC_LIST_1979;
+    old = path_push(c, "list", -1);
+    emit(c, N_ETH_MISMATCH, PD_SEVERITY_WARNING, list == PD_ETHNIC_LIST_1979 ? "ETHNIC_LIST_1979" : "ETHNIC_LIST_2008",
+         strcmp(pd_refdata_ethnic_code(g, other), e->code) == 0
+             ? (other == PD_ETHNIC_LIST_1979 ? "ETHNIC_LIST_1979" : "ETHNIC_LIST_2008")
+             : NULL);
+    path_pop(c, old);
+}
+
 static void do_ethnicity(nctx *c, PdPb__Ethnicity *e)
 {
     const pd_ethnic_group *g;
     pd_ethnic_list list;
     const char *code;
     size_t old;
-    if (c->rc || e->name == NULL || e->name[0] == '\0' || (e->code && e->code[0]))
+    if (c->rc || e->name == NULL || e->name[0] == '\0')
         return;
+    if (e->code && e->code[0]) {
+        check_ethnicity(c, e);
+        return;
+    }
     if (!valid_utf8_n(e->name, strlen(e->name)) || strlen(e->name) > 4096)
         return;
     list = (e->has_list && e->list) ? (pd_ethnic_list)e->list : c->elist;

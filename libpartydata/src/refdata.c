@@ -903,11 +903,22 @@ int pd_refdata_ethnic_by_code(const pd_ethnic_group **out, pd_ethnic_list list, 
         return pd_error__set(PD_EINVALID, "an ethnic code needs its list (1979 or 2008)");
     if (pad_code(c, code) != 0)
         return pd_error__set(PD_ENOTFOUND, "no ethnic group with code \"%.20s\"", code);
-    for (i = 0; i < pd_refdata__ethnic_n; i++)
-        if (strcmp(pd_refdata_ethnic_code(&pd_refdata__ethnic[i], list), c) == 0) {
+    i = (size_t)((c[0] - '0') * 10 + (c[1] - '0'));
+    if (list == PD_ETHNIC_LIST_2008 && i >= 1 && i <= pd_refdata__ethnic_n) {
+        /* the table is in 2008-code order */
+        const char *k = pd_refdata__ethnic[i - 1].code_2008;
+        if (k[0] == c[0] && k[1] == c[1]) {
+            *out = &pd_refdata__ethnic[i - 1];
+            return 0;
+        }
+    }
+    for (i = 0; i < pd_refdata__ethnic_n; i++) {
+        const char *k = pd_refdata_ethnic_code(&pd_refdata__ethnic[i], list);
+        if (k[0] == c[0] && k[1] == c[1] && k[2] == '\0') {
             *out = &pd_refdata__ethnic[i];
             return 0;
         }
+    }
     return pd_error__set(PD_ENOTFOUND, "no ethnic group with code \"%.20s\"", code);
 }
 

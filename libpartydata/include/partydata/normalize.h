@@ -199,7 +199,8 @@ PD_EXTERN(int) pd_normalize_options_init(pd_normalize_options *opts, unsigned in
  * PD-N014 address codes set, PD-N015 old place converted, PD-N016 place split/ambiguous,
  * PD-N017 ethnic code set, PD-N018 ethnic name ambiguous/unknown, PD-N019 religion code
  * set, PD-N020 religion unknown, PD-N021 date precision set, PD-N022 impossible date,
- * PD-N023 email cleaned, PD-N024 field too long (over 1 MiB: left as is).
+ * PD-N023 email cleaned, PD-N024 field too long (over 1 MiB: left as is), PD-N025 ethnic
+ * code and name disagree (warning; new_value names the other list when that explains it).
  * Idempotent: a second call reports no change.
  * @param changes  may be NULL (changes made, nothing reported)
  * @param opts     NULL = defaults
