@@ -534,6 +534,41 @@ START_TEST(test_normalize_record_ethnic_list_mismatch)
 }
 END_TEST
 
+START_TEST(test_normalize_record_convert_codes)
+{
+    pd_member *m;
+    pd_record *r;
+    pd_findings *fs;
+    pd_normalize_options o = PD_NORMALIZE_OPTIONS_INIT;
+    const pd_finding *f;
+    ck_assert_int_eq(pd_member_new(&m), 0);
+    r = pd_member_record(m);
+    ck_assert_int_eq(pd_record_set(r, "hometown.province_code", "01"), 0);
+    ck_assert_int_eq(pd_record_set(r, "hometown.district_code", "001"), 0);
+    ck_assert_int_eq(pd_record_set(r, "hometown.commune_code", "00001"), 0);
+    ck_assert_int_eq(pd_record_set(r, "hometown.admin_version", "ADMIN_VERSION_PRE2025"), 0);
+    ck_assert_int_eq(pd_record_set(r, "birthplace.commune_code", "18796"), 0); /* Kỳ Lợi: split */
+    ck_assert_int_eq(pd_record_set(r, "birthplace.admin_version", "ADMIN_VERSION_PRE2025"), 0);
+    ck_assert_int_eq(pd_findings_new(&fs), 0);
+    ck_assert_int_eq(pd_normalize_record(r, fs, NULL), 0);
+    ck_assert_uint_eq(pd_findings_count(fs), 0); /* off by default */
+    o.flags = PD_NORMALIZE_CONVERT_CODES;
+    ck_assert_int_eq(pd_normalize_record(r, fs, &o), 0);
+    GET_EQ(r, "hometown.commune_code", "00097");
+    GET_EQ(r, "hometown.admin_version", "ADMIN_VERSION_2025");
+    ck_assert_int_eq(pd_record_has(r, "hometown.district_code"), 0);
+    ck_assert_ptr_nonnull(f = find(fs, "PD-N015", "hometown.commune_code"));
+    ck_assert_str_eq(f->old_value, "00001");
+    ck_assert_ptr_nonnull(find(fs, "PD-N016", "birthplace.commune_code"));
+    GET_EQ(r, "birthplace.commune_code", "18796");
+    pd_findings_clear(fs);
+    ck_assert_int_eq(pd_normalize_record(r, fs, &o), 0);
+    ck_assert_uint_eq(pd_findings_count(fs), pd_findings_count_at_least(fs, PD_SEVERITY_WARNING));
+    pd_findings_free(fs);
+    pd_record_free(r);
+}
+END_TEST
+
 START_TEST(test_normalize_record_other_kinds)
 {
     pd_record *r;
@@ -787,6 +822,7 @@ int main(void)
     tcase_add_test(tc, test_normalize_record_invalid_utf8_and_controls);
     tcase_add_test(tc, test_normalize_record_other_kinds);
     tcase_add_test(tc, test_normalize_record_ethnic_list_mismatch);
+    tcase_add_test(tc, test_normalize_record_convert_codes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("properties");

@@ -28,6 +28,7 @@ int pd_normalize_date_valid(const pd_date *d);
 #define PD_NORMALIZE_KEEP_ORIGINAL 2
 #define PD_NORMALIZE_NO_PLACES 4
 #define PD_NORMALIZE_PLACES_PRE2025 8
+#define PD_NORMALIZE_CONVERT_CODES 16
 
 %inline %{
 /* pd_normalize_split_name: (family, middle, given) */

@@ -13,7 +13,8 @@ static void normalize_help(FILE *fp)
     fprintf(fp,
         "usage: partydata normalize IN OUT [--findings FILE] [--from F] [--to F]\n"
         "                           [--dry-run] [--keep-original] [--no-places]\n"
-        "                           [--pre2025-places] [--ethnic-list 1979|2008]\n"
+        "                           [--pre2025-places] [--convert-codes]\n"
+        "                           [--ethnic-list 1979|2008]\n"
         "\n"
         "Read the records of IN (pb, jsonl or csv, from the extension or --from),\n"
         "normalize them (Unicode NFC, spaces, look-alike letters, apostrophes, name\n"
@@ -29,6 +30,7 @@ static void normalize_help(FILE *fp)
         "  --keep-original    keep a changed full name in the member's aliases\n"
         "  --no-places        do not resolve addresses to codes\n"
         "  --pre2025-places   keep pre-2025 codes instead of converting to 2025 units\n"
+        "  --convert-codes    also convert addresses coded pre-2025 to 2025 successors\n"
         "  --ethnic-list L    list for ethnic codes set from names (default 2008)\n"
         "\n"
         "exit codes: 0 done, 1 done but some records could not be read, 2 usage,\n"
@@ -91,6 +93,8 @@ int pd_cli_normalize(int argc, char **argv)
             no.flags |= PD_NORMALIZE_NO_PLACES;
         else if (!strcmp(s, "--pre2025-places"))
             no.flags |= PD_NORMALIZE_PLACES_PRE2025;
+        else if (!strcmp(s, "--convert-codes"))
+            no.flags |= PD_NORMALIZE_CONVERT_CODES;
         else if (s[0] == '-' && s[1] != '\0')
             return pd_cli_usage("normalize", "unknown option '%s'", s);
         else if (!in)

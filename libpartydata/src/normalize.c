@@ -1738,11 +1738,66 @@ static void set_code(nctx *c, char **field, const char *name, const char *v)
     path_pop(c, old);
 }
 
+static void replace_code(nctx *c, char **field, const char *name, const char *v)
+{
+    size_t old = path_push(c, name, -1);
+    emit(c, N_PLACE_OLD, PD_SEVERITY_INFO, *field, v[0] ? v : NULL);
+    if (v[0])
+        set_str(c, field, v, strlen(v));
+    else if (!(c->flags & PD_NORMALIZE_DRY_RUN)) {
+        free(*field);
+        *field = NULL;
+    }
+    path_pop(c, old);
+}
+
+/* PD_NORMALIZE_CONVERT_CODES: pre-2025 codes → their 2025 successors (whole units only) */
+static void convert_codes(nctx *c, PdPb__Address *a)
+{
+    const pd_conversion *cv;
+    const pd_province *p;
+    size_t n, old;
+    int pre = a->has_admin_version && a->admin_version == PD_PB__ADMIN_VERSION__ADMIN_VERSION_PRE2025;
+    if (!pre)
+        return;
+    if (a->commune_code && a->commune_code[0]) {
+        if (pd_refdata_commune_successors(&cv, &n, a->commune_code) != 0)
+            return; /* unknown code: the validator's business */
+        if (n != 1 || cv[0].partial) {
+            old = path_push(c, "commune_code", -1);
+            emit(c, N_PLACE_SPLIT, PD_SEVERITY_WARNING, a->commune_code, NULL);
+            path_pop(c, old);
+            return;
+        }
+        replace_code(c, &a->commune_code, "commune_code", cv[0].new_code);
+        if (!a->province_code || strcmp(a->province_code, cv[0].new_province_code) != 0)
+            replace_code(c, &a->province_code, "province_code", cv[0].new_province_code);
+    } else if (a->province_code && a->province_code[0]) {
+        if (pd_refdata_province(&p, PD_ADMIN_GEN_PRE2025, a->province_code) != 0)
+            return;
+        if (strcmp(p->successor_code, a->province_code) != 0)
+            replace_code(c, &a->province_code, "province_code", p->successor_code);
+    } else {
+        return;
+    }
+    if (a->district_code && a->district_code[0])
+        replace_code(c, &a->district_code, "district_code", "");
+    old = path_push(c, "admin_version", -1);
+    emit(c, N_PLACE_OLD, PD_SEVERITY_INFO, "ADMIN_VERSION_PRE2025", "ADMIN_VERSION_2025");
+    if (!(c->flags & PD_NORMALIZE_DRY_RUN))
+        a->admin_version = PD_PB__ADMIN_VERSION__ADMIN_VERSION_2025;
+    path_pop(c, old);
+}
+
 static void do_address(nctx *c, PdPb__Address *a)
 {
     pd_place_match m;
     size_t old;
-    if (c->rc || (c->flags & PD_NORMALIZE_NO_PLACES) || a->text == NULL || a->text[0] == '\0')
+    if (c->rc || (c->flags & PD_NORMALIZE_NO_PLACES))
+        return;
+    if ((c->flags & PD_NORMALIZE_CONVERT_CODES) && !(c->flags & PD_NORMALIZE_PLACES_PRE2025))
+        convert_codes(c, a);
+    if (a->text == NULL || a->text[0] == '\0')
         return;
     if ((a->province_code && a->province_code[0]) || (a->commune_code && a->commune_code[0]))
         return;

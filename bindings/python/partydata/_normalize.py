@@ -18,12 +18,13 @@ from . import partydata_c as _c
 __all__ = ["normalize_text", "fold", "tone_key", "name_case", "split_name", "parse_date",
            "date_valid", "normalize_phone", "normalize_id_number", "normalize_place", "normalize",
            "NormalizeChange", "NORMALIZE_DRY_RUN", "NORMALIZE_KEEP_ORIGINAL", "NORMALIZE_NO_PLACES",
-           "NORMALIZE_PLACES_PRE2025"]
+           "NORMALIZE_PLACES_PRE2025", "NORMALIZE_CONVERT_CODES"]
 
 NORMALIZE_DRY_RUN = _c.PD_NORMALIZE_DRY_RUN
 NORMALIZE_KEEP_ORIGINAL = _c.PD_NORMALIZE_KEEP_ORIGINAL
 NORMALIZE_NO_PLACES = _c.PD_NORMALIZE_NO_PLACES
 NORMALIZE_PLACES_PRE2025 = _c.PD_NORMALIZE_PLACES_PRE2025
+NORMALIZE_CONVERT_CODES = _c.PD_NORMALIZE_CONVERT_CODES
 
 NormalizeChange = _collections.namedtuple(
     "NormalizeChange", "code severity path old_value new_value message_vi message_en record record_id")
@@ -89,7 +90,7 @@ def normalize_place(text, to_2025=True):
 
 
 def normalize(record, dry_run=False, keep_original=False, places=True, places_pre2025=False,
-              ethnic_list=None, index=0):
+              convert_codes=False, ethnic_list=None, index=0):
     """Normalize a record in place; returns the list of changes (NormalizeChange),
     one per change, plus warnings for what could not be fixed safely."""
     flags = 0
@@ -101,6 +102,8 @@ def normalize(record, dry_run=False, keep_original=False, places=True, places_pr
         flags |= NORMALIZE_NO_PLACES
     if places_pre2025:
         flags |= NORMALIZE_PLACES_PRE2025
+    if convert_codes:
+        flags |= NORMALIZE_CONVERT_CODES
     lst = {None: 0, 1979: 1, 2008: 2, "1979": 1, "2008": 2}[ethnic_list]
     out = _c.pd_py_normalize_record(record._h, flags, lst, index)
     return [NormalizeChange(d["rule"], d["severity"], d["path"], d["old_value"], d["new_value"],

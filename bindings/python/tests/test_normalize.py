@@ -65,3 +65,14 @@ def test_normalize_record():
     assert c.severity == "info" and c.record_id == m.id
     again = partydata.normalize(m, keep_original=True)
     assert all(c.severity == "warning" for c in again)
+
+
+def test_convert_codes():
+    m = partydata.Member(full_name="Lê Văn Cường")
+    m["hometown.commune_code"] = "00001"
+    m["hometown.province_code"] = "01"
+    m["hometown.admin_version"] = "ADMIN_VERSION_PRE2025"
+    assert partydata.normalize(m) == []
+    changes = partydata.normalize(m, convert_codes=True)
+    assert m["hometown.commune_code"] == "00097"
+    assert any(c.code == "PD-N015" and c.old_value == "00001" for c in changes)

@@ -172,6 +172,8 @@ PD_EXTERN(int) pd_normalize_place(pd_place_match *out, const char *text, int to_
 #define PD_NORMALIZE_KEEP_ORIGINAL 2u /**< also keep a changed full_name in `aliases` (aliases are then not normalized) */
 #define PD_NORMALIZE_NO_PLACES 4u     /**< skip address → code resolution */
 #define PD_NORMALIZE_PLACES_PRE2025 8u /**< keep pre-2025 codes instead of converting */
+#define PD_NORMALIZE_CONVERT_CODES 16u /**< also convert addresses already coded pre-2025 to their
+                                            2025 successors (whole units only; PD-N015/N016) */
 
 typedef struct pd_normalize_options {
     unsigned int version;      /**< PD_NORMALIZE_OPTIONS_VERSION */
