@@ -214,9 +214,7 @@ int pd_cli_export(int argc, char **argv)
     /* write beside the target and rename at the end: never a partial file in its place */
     char *tmp = strcmp(out, "-") ? pd_cli_temp_path(out) : NULL;
     pd_cli_progress p;
-    long long total = 0;
-    pd_store_count(&total, st, NULL);
-    pd_cli_progress_start(&p, "export", 0);
+    pd_cli_progress_start(&p, "export", 0); /* records of every kind: total unknown */
     o.progress = export_progress;
     o.payload = &p;
     long long n = 0;
