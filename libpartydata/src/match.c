@@ -1427,7 +1427,11 @@ static int u64_push(u64vec *v, uint64_t x)
 }
 
 enum { BK_CCCD, BK_NAME_YEAR, BK_GIVEN_DATE_PROV, BK_CARD, BK_CMND, BK_SORTED_YEAR,
-       BK_SURNAME_GIVEN_DATE, BK_OTHER, NBK };
+       BK_SURNAME_GIVEN_DATE, BK_OTHER, BK_DATE_HOME, BK_CCCD_TAIL, BK_CCCD_HEAD_MD, BK_ADMISSION_HOME, NBK };
+/* keys from BK_DATE_HOME on only add candidates: EM learns from the pairs of the core
+ * keys, so the weights of dates and places are not diluted by pairs that were
+ * brought together because they agree on them */
+#define BK_FIRST_EXTRA BK_DATE_HOME
 
 /* key of record f for blocking key kind k, 0 when the record has none */
 static uint64_t block_key(const pd_matcher *mt, const mfeat *f, int k)
@@ -1470,6 +1474,43 @@ static uint64_t block_key(const pd_matcher *mt, const mfeat *f, int k)
         h = fnv64(h, &f->addr[AD_HOME].province, sizeof f->addr[AD_HOME].province);
         break;
     }
+    case BK_DATE_HOME: /* name and ids both mistyped: full birth date + hometown commune */
+        if (!f->by || !f->bm || !f->bd || f->addr[AD_HOME].commune < 0)
+            return 0;
+        h = fnv64(h, &f->by, sizeof f->by);
+        h = fnv64(h, &f->bm, 1);
+        h = fnv64(h, &f->bd, 1);
+        h = fnv64(h, &f->addr[AD_HOME].commune, sizeof f->addr[AD_HOME].commune);
+        break;
+    case BK_ADMISSION_HOME: /* full admission date + hometown commune */
+        if (!f->ay || !f->am || !f->ad || f->addr[AD_HOME].commune < 0)
+            return 0;
+        h = fnv64(h, &f->ay, sizeof f->ay);
+        h = fnv64(h, &f->am, 1);
+        h = fnv64(h, &f->ad, 1);
+        h = fnv64(h, &f->addr[AD_HOME].commune, sizeof f->addr[AD_HOME].commune);
+        break;
+    case BK_CCCD_TAIL:
+    case BK_CCCD_HEAD_MD: {
+        /* a one-digit slip leaves one half of a CCCD intact: the random last six
+         * digits, or the first six (place, century, year) with birth month and day */
+        if (!f->ids[ID_CCCD])
+            return 0;
+        const char *c = buf + f->ids[ID_CCCD];
+        size_t l = strlen(c);
+        if (l < 12)
+            return 0;
+        if (k == BK_CCCD_TAIL) {
+            h = fnv64(h, c + l - 6, 6);
+        } else {
+            if (!f->bm || !f->bd)
+                return 0;
+            h = fnv64(h, c, 6);
+            h = fnv64(h, &f->bm, 1);
+            h = fnv64(h, &f->bd, 1);
+        }
+        break;
+    }
     case BK_SURNAME_GIVEN_DATE: {
         if (!f->name || !f->by || !f->bm || !f->bd)
             return 0;
@@ -1490,14 +1531,14 @@ static uint64_t block_key(const pd_matcher *mt, const mfeat *f, int k)
     return h ? h : 1;
 }
 
-static int gen_candidates(pd_matcher *mt, u64vec *pairs)
+static int gen_candidates(pd_matcher *mt, u64vec *pairs, int kfrom, int kto)
 {
     size_t n = mt->n;
     kentry *e = malloc((n ? n : 1) * sizeof *e);
     if (!e)
         return pd_error__oom();
     int rc = 0;
-    for (int k = 0; k < NBK && rc == 0; k++) {
+    for (int k = kfrom; k < kto && rc == 0; k++) {
         size_t ne = 0;
         for (size_t i = 0; i < n; i++) {
             uint64_t key = block_key(mt, &mt->f[i], k);
@@ -1895,8 +1936,29 @@ PD_EXTERN(int) pd_matcher_run(pd_matcher *mt)
     int rc;
     size_t prev_pairs = mt->npairs;
     mt->stats.skipped_blocks = 0;
-    if ((rc = gen_candidates(mt, &cand)) < 0)
+    /* core candidates first (EM learns from them), then those only the extra keys
+     * bring: cand = core (sorted) + extra-only (sorted) */
+    if ((rc = gen_candidates(mt, &cand, 0, BK_FIRST_EXTRA)) < 0)
         goto fail;
+    size_t ncore = cand.n;
+    {
+        u64vec extra = {0};
+        if ((rc = gen_candidates(mt, &extra, BK_FIRST_EXTRA, NBK)) < 0) {
+            free(extra.v);
+            goto fail;
+        }
+        size_t i = 0;
+        for (size_t j = 0; j < extra.n && rc == 0; j++) {
+            while (i < ncore && cand.v[i] < extra.v[j])
+                i++;
+            if (i < ncore && cand.v[i] == extra.v[j])
+                continue;
+            rc = u64_push(&cand, extra.v[j]);
+        }
+        free(extra.v);
+        if (rc < 0)
+            goto fail;
+    }
     uint32_t *pats = malloc((cand.n ? cand.n : 1) * sizeof *pats);
     if (!pats) {
         rc = pd_error__oom();
@@ -1906,9 +1968,9 @@ PD_EXTERN(int) pd_matcher_run(pd_matcher *mt)
         uint32_t a = (uint32_t)(cand.v[i] >> 32), b = (uint32_t)cand.v[i];
         pats[i] = compare_pattern(mt, &mt->f[a], &mt->f[b]);
     }
-    if (!(mt->opts.flags & PD_MATCH_NO_EM) && cand.n >= 50) {
-        /* EM on an evenly spread sample of at most em_sample pairs */
-        size_t ns = cand.n, step = 1;
+    if (!(mt->opts.flags & PD_MATCH_NO_EM) && ncore >= 50) {
+        /* EM on an evenly spread sample of at most em_sample core pairs */
+        size_t ns = ncore, step = 1;
         if (ns > mt->opts.em_sample) {
             step = ns / mt->opts.em_sample;
             ns = (ns + step - 1) / step;
@@ -1923,7 +1985,7 @@ PD_EXTERN(int) pd_matcher_run(pd_matcher *mt)
                 goto fail;
             }
             size_t k = 0;
-            for (size_t i = 0; i < cand.n && k < ns; i += step)
+            for (size_t i = 0; i < ncore && k < ns; i += step)
                 buf[k++] = pats[i];
             ns = k;
             sample = buf;
@@ -1962,12 +2024,11 @@ PD_EXTERN(int) pd_matcher_run(pd_matcher *mt)
         p->match = 0;
     }
     free(pats);
-    if (prev_pairs > 0 && mt->npairs > prev_pairs) {
-        /* re-score the earlier pairs with the new weights and merge the order */
-        for (size_t i = 0; i < prev_pairs; i++)
-            mt->pairs[i].score = (float)pair_score(mt, mt->pairs[i].a, mt->pairs[i].b);
+    /* re-score the earlier pairs with the new weights; keep (a, b) order */
+    for (size_t i = 0; i < prev_pairs; i++)
+        mt->pairs[i].score = (float)pair_score(mt, mt->pairs[i].a, mt->pairs[i].b);
+    if (mt->npairs > 1)
         qsort(mt->pairs, mt->npairs, sizeof *mt->pairs, kpair_cmp);
-    }
     mt->stats.candidate_pairs = cand.n;
     free(cand.v);
     cand.v = NULL;
