@@ -190,7 +190,8 @@ const char *const *pd_generate_defect_kinds(void) { return defect_kinds; }
 
 /* ---- generator state ------------------------------------------------------------------- */
 
-typedef struct wtable { const char **names; double *cum; size_t n; } wtable;
+#define WT_BUCKETS 1024
+typedef struct wtable { const char **names; double *cum; size_t n; unsigned short start[WT_BUCKETS + 1]; } wtable;
 
 typedef struct gprov {
     const pd_province *p;
@@ -393,13 +394,24 @@ static int wtable_build(wtable *t, pd_name_table table, char gender)
     }
     t->n = k;
     if (!k) return pd_error__set(PD_ENOTFOUND, "generate: name table %d is empty", (int)table);
+    if (k > 65535) t->n = k = 65535;
+    /* start[b]: first index whose cumulative weight exceeds the bucket's lower end */
+    size_t j = 0;
+    for (size_t b = 0; b <= WT_BUCKETS; b++) {
+        double lo = t->cum[k - 1] * (double)b / WT_BUCKETS;
+        while (j < k - 1 && t->cum[j] <= lo) j++;
+        t->start[b] = (unsigned short)j;
+    }
     return 0;
 }
 
 static const char *wtable_pick(const wtable *t, rng *r)
 {
-    double x = rng_unif(r) * t->cum[t->n - 1];
-    size_t lo = 0, hi = t->n - 1;
+    double u = rng_unif(r), x = u * t->cum[t->n - 1];
+    size_t b = (size_t)(u * WT_BUCKETS);
+    if (b >= WT_BUCKETS) b = WT_BUCKETS - 1;
+    size_t lo = t->start[b], hi = (size_t)t->start[b + 1] < t->n - 1 ? (size_t)t->start[b + 1] : t->n - 1;
+    if (lo > 0) lo--; /* rounding guard */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (t->cum[mid] > x) hi = mid; else lo = mid + 1;
@@ -1213,8 +1225,8 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
     pd__pb__religion__init(rel);
     m->religion = rel;
     rel->code = cstr(p->rel->code);
-    rel->name = cstr(p->rel->name);
-    if (!eth->code || !eth->name || !rel->code || !rel->name) goto fail;
+    if (p->rel != g->rel_none && !(rel->name = cstr(p->rel->name))) goto fail; /* "00" alone for none */
+    if (!eth->code || !eth->name || !rel->code) goto fail;
     int age = (int)((g->as_of_day - dnum(p->birth)) / 365);
     m->occupation = cstr(age >= 62 ? "Hưu trí" : occupations[rng_below(&pr, 9)]);
     m->education_general = cstr(p->birth.year < 1962 ? "10/10" : "12/12");
@@ -1586,12 +1598,14 @@ static int inject(pd_generator *g, PdPb__Member *m, const pd_uuid *id, int k, co
         if (!text) return PD_ENOMEM;
         PdPb__Address *a = m->hometown;
         int rc = add_defect(g, id, "hometown", k, a->text, text);
+        /* typed as text with the old names, without codes (as in legacy records) */
         free(a->text); a->text = text;
-        free(a->province_code); a->province_code = xstrdup(oc->province_code);
-        free(a->commune_code); a->commune_code = xstrdup(oc->code);
-        free(a->district_code); a->district_code = oc->district_code ? xstrdup(oc->district_code) : NULL;
-        a->admin_version = PD_PB__ADMIN_VERSION__ADMIN_VERSION_PRE2025;
-        if (rc || !a->province_code || !a->commune_code) return PD_ENOMEM;
+        free(a->province_code); a->province_code = NULL;
+        free(a->commune_code); a->commune_code = NULL;
+        free(a->district_code); a->district_code = NULL;
+        a->has_admin_version = 0;
+        a->admin_version = PD_PB__ADMIN_VERSION__ADMIN_VERSION_UNSPECIFIED;
+        if (rc) return PD_ENOMEM;
         return 1;
     }
     case K_ETHLIST: {
