@@ -264,6 +264,12 @@ START_TEST(test_normalize_place)
     ck_assert_int_eq(m.split, 1);
     ck_assert_str_eq(m.commune_code, "");
     ck_assert_str_eq(m.province_code, "42");
+    /* no province: the district part finds the unit */
+    ck_assert_int_eq(pd_normalize_place(&m, "Phường Phúc Xá, Quận Ba Đình", 0), 0);
+    ck_assert_str_eq(m.commune_code, "00001");
+    ck_assert_str_eq(m.province_code, "01");
+    ck_assert_int_eq(pd_normalize_place(&m, "Phường Phúc Xá, Quận Ba Đình", 1), 0);
+    ck_assert_str_eq(m.commune_code, "00097");
     ck_assert_int_eq(pd_normalize_place(&m, "Paris, France", 1), PD_ENOTFOUND);
     ck_assert_int_eq(pd_normalize_place(&m, "", 1), PD_ENOTFOUND);
     ck_assert_int_eq(pd_normalize_place(&m, NULL, 1), PD_EINVALID);

@@ -1221,6 +1221,33 @@ static int is_country(const char *s, size_t n)
     return r;
 }
 
+/* keep the candidates whose district name matches dname ("Huyện Châu Thành" matches
+ * "Châu Thành"); returns how many are kept (at the front of cand) */
+static size_t by_district(const pd_commune **cand, size_t nc, const char *dname)
+{
+    pd_nbuf kd, kc;
+    size_t k = 0, i;
+    pd_normalize__nbuf_init(&kd);
+    pd_normalize__nbuf_init(&kc);
+    if (pd_normalize__key(&kd, dname, strlen(dname), PD_KEY_FOLD, 1) == 0 && kd.len) {
+        for (i = 0; i < nc; i++) {
+            if (cand[i]->district_name == NULL ||
+                pd_normalize__key(&kc, cand[i]->district_name, strlen(cand[i]->district_name), PD_KEY_FOLD,
+                                  1) != 0)
+                continue;
+            if (kc.len >= kd.len && strcmp(kc.p + kc.len - kd.len, kd.p) == 0 &&
+                (kc.len == kd.len || kc.p[kc.len - kd.len - 1] == ' '))
+                cand[k++] = cand[i];
+            else if (kd.len >= kc.len && strcmp(kd.p + kd.len - kc.len, kc.p) == 0 &&
+                     (kd.len == kc.len || kd.p[kd.len - kc.len - 1] == ' '))
+                cand[k++] = cand[i];
+        }
+    }
+    pd_normalize__nbuf_free(&kd);
+    pd_normalize__nbuf_free(&kc);
+    return k;
+}
+
 int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
 {
     const char *part[8];
@@ -1229,7 +1256,7 @@ int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
     char *pname = NULL, *cname = NULL, *dname = NULL;
     const pd_province *p25 = NULL, *ppre = NULL;
     const pd_commune *cand[16];
-    size_t nc = 0, i;
+    size_t nc = 0;
     int rc = 0;
 
     if (out == NULL)
@@ -1276,6 +1303,36 @@ int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
         }
     }
     if (p25 == NULL && ppre == NULL) {
+        if (np >= 2) {
+            /* no province: "Xã Tân Phú, Huyện Châu Thành" - the last part may be the district */
+            nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_PRE2025, NULL, cname);
+            if (nc > 16)
+                nc = 16;
+            if (nc >= 1 && (nc = by_district(cand, nc, pname)) == 1) {
+                const pd_conversion *cv;
+                size_t ncv;
+                const pd_province *pp;
+                if (!to_2025) {
+                    out->gen = PD_ADMIN_GEN_PRE2025;
+                    copy_code(out->province_code, sizeof out->province_code, cand[0]->province_code);
+                    copy_code(out->district_code, sizeof out->district_code, cand[0]->district_code);
+                    copy_code(out->commune_code, sizeof out->commune_code, cand[0]->code);
+                    goto done;
+                }
+                out->gen = PD_ADMIN_GEN_2025;
+                out->converted = 1;
+                if (pd_refdata_province(&pp, PD_ADMIN_GEN_PRE2025, cand[0]->province_code) == 0)
+                    copy_code(out->province_code, sizeof out->province_code, pp->successor_code);
+                if (pd_refdata_commune_successors(&cv, &ncv, cand[0]->code) == 0) {
+                    if (ncv == 1 && !cv[0].partial)
+                        copy_code(out->commune_code, sizeof out->commune_code, cv[0].new_code);
+                    else
+                        out->split = 1;
+                    copy_code(out->province_code, sizeof out->province_code, cv[0].new_province_code);
+                }
+                goto done;
+            }
+        }
         if (np == 1) {
             /* maybe a commune alone */
             nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_2025, NULL, pname);
@@ -1304,26 +1361,7 @@ int pd_normalize_place(pd_place_match *out, const char *text, int to_2025)
     if (cname && ppre) {
         nc = pd_refdata__commune_candidates(cand, 16, PD_ADMIN_GEN_PRE2025, ppre->code, cname);
         if (nc > 1 && dname) {
-            /* a district part picks among same-named communes */
-            pd_nbuf kd, kc;
-            size_t k = 0;
-            pd_normalize__nbuf_init(&kd);
-            pd_normalize__nbuf_init(&kc);
-            if (pd_normalize__key(&kd, dname, strlen(dname), PD_KEY_FOLD, 1) == 0) {
-                for (i = 0; i < nc; i++) {
-                    if (pd_normalize__key(&kc, cand[i]->district_name, strlen(cand[i]->district_name),
-                                          PD_KEY_FOLD, 1) != 0)
-                        continue;
-                    /* "Huyện Châu Thành" ends with "chau thanh" */
-                    if (kc.len >= kd.len && strcmp(kc.p + kc.len - kd.len, kd.p) == 0 &&
-                        (kc.len == kd.len || kc.p[kc.len - kd.len - 1] == ' '))
-                        cand[k++] = cand[i];
-                    else if (kd.len >= kc.len && strcmp(kd.p + kd.len - kc.len, kc.p) == 0)
-                        cand[k++] = cand[i];
-                }
-            }
-            pd_normalize__nbuf_free(&kd);
-            pd_normalize__nbuf_free(&kc);
+            size_t k = by_district(cand, nc, dname);
             if (k >= 1)
                 nc = k;
         }
