@@ -15,20 +15,36 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
+/* No printf here: paths are pushed for every field on the hot paths. */
 size_t pd_codec__path_push(pd_codec_path *p, const char *name, long index)
 {
-    size_t saved = p->len;
-    int n;
-    size_t room = sizeof(p->buf) - p->len;
-    if (index >= 0 && name)
-        n = snprintf(p->buf + p->len, room, "%s%s[%ld]", p->len ? "." : "", name, index);
-    else if (index >= 0)
-        n = snprintf(p->buf + p->len, room, "[%ld]", index);
-    else
-        n = snprintf(p->buf + p->len, room, "%s%s", p->len ? "." : "", name);
-    if (n < 0)
-        n = 0;
-    p->len = (size_t)n >= room ? sizeof(p->buf) - 1 : p->len + (size_t)n;
+    size_t saved = p->len, cap = sizeof(p->buf) - 1, n = p->len;
+    if (name) {
+        if (n && n < cap)
+            p->buf[n++] = '.';
+        size_t k = strlen(name);
+        if (k > cap - n)
+            k = cap - n;
+        memcpy(p->buf + n, name, k);
+        n += k;
+    }
+    if (index >= 0) {
+        char tmp[24];
+        int t = 0;
+        unsigned long v = (unsigned long)index;
+        do {
+            tmp[t++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (n < cap)
+            p->buf[n++] = '[';
+        while (t && n < cap)
+            p->buf[n++] = tmp[--t];
+        if (n < cap)
+            p->buf[n++] = ']';
+    }
+    p->buf[n] = '\0';
+    p->len = n;
     return saved;
 }
 
@@ -152,6 +168,17 @@ int pd_codec__utf8_check(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        /* eight ASCII bytes without NUL at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = s[i];
         if (c == 0)
             return 2;
@@ -298,9 +325,7 @@ int pd_record_to_pb(unsigned char **out, size_t *len, const pd_record *r)
 
 /* Walk the wire bytes of a message (already accepted by protobuf-c) and check every
  * string field: protobuf-c neither validates UTF-8 nor notices a NUL (it would cut
- * the string there). Index counts for repeated fields are kept for messages of up to
- * 128 fields. */
-#define WALK_MAX_FIELDS 128
+ * the string there). The field path is built only on failure, while unwinding. */
 #define WALK_MAX_DEPTH 64
 
 static int read_varint(uint64_t *v, const unsigned char *p, size_t n, size_t *used)
@@ -317,17 +342,70 @@ static int read_varint(uint64_t *v, const unsigned char *p, size_t n, size_t *us
     return -1;
 }
 
-static int walk_strings(const unsigned char *p, size_t n, const ProtobufCMessageDescriptor *d,
-                        pd_codec_path *path, int depth)
+/* How many fields with this tag come before offset `upto` (the index of a repeated
+ * element), counted only when a path is needed. */
+static long occurrences(const unsigned char *p, size_t upto, uint64_t tag)
 {
-    unsigned short counts[WALK_MAX_FIELDS];
-    memset(counts, 0, sizeof(counts));
+    size_t i = 0;
+    long count = 0;
+    while (i < upto) {
+        uint64_t t, v;
+        size_t used;
+        if (read_varint(&t, p + i, upto - i, &used) < 0)
+            break;
+        i += used;
+        if (t == tag)
+            count++;
+        switch (t & 7) {
+        case 0:
+            if (read_varint(&v, p + i, upto - i, &used) < 0)
+                return count;
+            i += used;
+            break;
+        case 1: i += 8; break;
+        case 5: i += 4; break;
+        case 2:
+            if (read_varint(&v, p + i, upto - i, &used) < 0)
+                return count;
+            i += used + (size_t)v;
+            break;
+        default:
+            return count;
+        }
+    }
+    return count;
+}
+
+/* Put "name[index]." in front of the error's path while unwinding. */
+static void prepend_path(const char *name, long index)
+{
+    pd_codec_path p;
+    p.len = 0;
+    p.buf[0] = '\0';
+    pd_codec__path_push(&p, name, index);
+    const char *old = pd_error_last()->field_path;
+    if (old && *old) {
+        size_t k = strlen(old);
+        if (p.len < sizeof(p.buf) - 1 && old[0] != '[')
+            p.buf[p.len++] = '.';
+        if (k > sizeof(p.buf) - 1 - p.len)
+            k = sizeof(p.buf) - 1 - p.len;
+        memcpy(p.buf + p.len, old, k);
+        p.len += k;
+        p.buf[p.len] = '\0';
+    }
+    pd_error__set_path(p.buf);
+}
+
+static int walk_strings(const unsigned char *p, size_t n, const ProtobufCMessageDescriptor *d,
+                        int depth)
+{
     size_t i = 0;
     if (depth > WALK_MAX_DEPTH)
         return 0;
     while (i < n) {
         uint64_t tag, len;
-        size_t used;
+        size_t used, tag_at = i;
         if (read_varint(&tag, p + i, n - i, &used) < 0)
             return 0;
         i += used;
@@ -335,12 +413,9 @@ static int walk_strings(const unsigned char *p, size_t n, const ProtobufCMessage
             /* protobuf-c takes field 0 in an over-long tag varint, then cannot read
              * its own output: refuse it as every other implementation does */
             pd_error__set(PD_EPARSE, "invalid field number %llu", (unsigned long long)(tag >> 3));
-            pd_error__set_path(path->buf[0] ? path->buf : NULL);
             return PD_EPARSE;
         }
         unsigned wt = (unsigned)(tag & 7);
-        const ProtobufCFieldDescriptor *fd =
-            tag >> 3 <= 0x1fffffff ? protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3)) : NULL;
         if (wt == 0) {
             if (read_varint(&len, p + i, n - i, &used) < 0)
                 return 0;
@@ -354,26 +429,23 @@ static int walk_strings(const unsigned char *p, size_t n, const ProtobufCMessage
         if (wt != 2 || read_varint(&len, p + i, n - i, &used) < 0 || len > n - i - used)
             return 0; /* groups or damage: protobuf-c has judged the framing already */
         i += used;
+        const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3));
         if (fd && (fd->type == PROTOBUF_C_TYPE_STRING || fd->type == PROTOBUF_C_TYPE_MESSAGE)) {
-            size_t fi = (size_t)(fd - d->fields);
-            long index = -1;
-            if (fd->label == PROTOBUF_C_LABEL_REPEATED)
-                index = fi < WALK_MAX_FIELDS ? counts[fi]++ : 0;
+            int rc = 0;
             if (fd->type == PROTOBUF_C_TYPE_STRING) {
                 int bad = pd_codec__utf8_check(p + i, (size_t)len);
                 if (bad) {
-                    pd_codec__path_push(path, fd->name, index);
-                    pd_error__set(PD_EPARSE, "%s in a string field",
-                                  bad == 2 ? "NUL byte" : "invalid UTF-8");
-                    pd_error__set_path(path->buf);
-                    return PD_EPARSE;
+                    rc = pd_error__set(PD_EPARSE, "%s in a string field",
+                                       bad == 2 ? "NUL byte" : "invalid UTF-8");
+                    pd_error__set_path(NULL);
                 }
             } else {
-                size_t saved = pd_codec__path_push(path, fd->name, index);
-                int rc = walk_strings(p + i, (size_t)len, fd->descriptor, path, depth + 1);
-                if (rc < 0)
-                    return rc;
-                pd_codec__path_pop(path, saved);
+                rc = walk_strings(p + i, (size_t)len, fd->descriptor, depth + 1);
+            }
+            if (rc < 0) {
+                prepend_path(fd->name, fd->label == PROTOBUF_C_LABEL_REPEATED
+                                           ? occurrences(p, tag_at, tag) : -1);
+                return rc;
             }
         }
         i += (size_t)len;
@@ -411,9 +483,7 @@ static int check_entity_strings(const unsigned char *data, size_t len)
         const ProtobufCMessageDescriptor *d =
             tag >> 3 <= PD_KIND_RESIDENCE_LINK ? pd_codec__descriptor((pd_kind)(tag >> 3)) : NULL;
         if (d) {
-            pd_codec_path path = {.len = 0};
-            path.buf[0] = '\0';
-            int rc = walk_strings(data + i, (size_t)n, d, &path, 1);
+            int rc = walk_strings(data + i, (size_t)n, d, 1);
             if (rc < 0)
                 return rc;
         }
@@ -1000,7 +1070,7 @@ static int write_pb(pd_writer *w, const pd_record *r)
         v >>= 7;
     } while (v);
     protobuf_c_message_pack(PD_CMSG(&env), w->scratch + h);
-    if (fwrite(w->scratch, 1, h + n, w->fp) != h + n)
+    if (fwrite_unlocked(w->scratch, 1, h + n, w->fp) != h + n)
         return writer_io_error(w);
     return 0;
 }
@@ -1030,7 +1100,7 @@ static int write_json(pd_writer *w, const pd_record *r)
     if (n == 0)
         return pd_error__oom();
     w->scratch[n] = '\n';
-    if (fwrite(w->scratch, 1, n + 1, w->fp) != n + 1)
+    if (fwrite_unlocked(w->scratch, 1, n + 1, w->fp) != n + 1)
         return writer_io_error(w);
     return 0;
 }
