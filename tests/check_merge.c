@@ -1,5 +1,6 @@
 /* check_merge.c: golden records, pd_merge3, member merge/unmerge in a store (exact
  * round trip), organization consolidation (single and batch), bad input. */
+#define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,16 @@ START_TEST(test_merge_org_merge_moves_everything)
     pd_membership_set_kind(ms, PD_MEMBERSHIP_TAM_THOI);
     put(st, pd_membership_record(ms));
     pd_membership_free(ms);
+    /* a residence link of m3 to A */
+    pd_record *rl = NULL;
+    ck_assert_int_eq(pd_record_new(&rl, PD_KIND_RESIDENCE_LINK), 0);
+    setf(rl, "member_id", idtext(&m3));
+    setf(rl, "org_id", idtext(&A));
+    setf(rl, "from.year", "2020");
+    put(st, rl);
+    pd_uuid rlid;
+    pd_record_id(&rlid, rl);
+    pd_record_free(rl);
 
     pd_org_merge_options o = PD_ORG_MERGE_OPTIONS_INIT;
     o.decision_number = "1234-QĐ/TU";
@@ -478,6 +489,11 @@ START_TEST(test_merge_org_merge_moves_everything)
     ck_assert_uint_eq(c.memberships_opened, c.memberships_closed);
     ck_assert_uint_eq(c.suborgs_moved, 1);
     ck_assert_uint_eq(c.events, 3);
+    ck_assert_uint_eq(c.residence_links_moved, 1);
+    pd_record *r0 = NULL;
+    ck_assert_int_eq(pd_store_get(&r0, st, &rlid), 0);
+    ck_assert_int_eq(pd_record_has(r0, "to"), 1);
+    pd_record_free(r0);
     /* A closed with its successor; B knows its predecessor; A1 under B */
     pd_record *r = NULL;
     char *v;

@@ -323,11 +323,12 @@ PyObject *pd_py_org_merge(pd_py_store *s, const char *from, const char *to,
         pd_py_raise(rc);
         return NULL;
     }
-    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "orgs_merged", (Py_ssize_t)c.orgs_merged,
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "orgs_merged", (Py_ssize_t)c.orgs_merged,
                          "members_moved", (Py_ssize_t)c.members_moved, "memberships_closed",
                          (Py_ssize_t)c.memberships_closed, "memberships_opened",
                          (Py_ssize_t)c.memberships_opened, "suborgs_moved",
                          (Py_ssize_t)c.suborgs_moved, "events", (Py_ssize_t)c.events, "skipped",
-                         (Py_ssize_t)c.skipped);
+                         (Py_ssize_t)c.skipped, "residence_links_moved",
+                         (Py_ssize_t)c.residence_links_moved);
 }
 %}

@@ -377,6 +377,7 @@ int pd_cli_org_merge(int argc, char **argv)
     printf("memberships closed: %zu\n", c.memberships_closed);
     printf("memberships opened: %zu\n", c.memberships_opened);
     printf("sub-organizations moved: %zu\n", c.suborgs_moved);
+    printf("residence links moved: %zu\n", c.residence_links_moved);
     printf("events recorded: %zu\n", c.events);
     if (table)
         printf("rows skipped: %zu\n", c.skipped);

@@ -1494,6 +1494,53 @@ static int org_merge_in_tx(pd_org_merge_counts *c, pd_store *st, const pd_uuid *
     }
     free(ids);
     ids = NULL;
+    /* 1b. open residence links (đảng viên 213) to from: closed and re-opened in to */
+    if ((rc = sql_ids(&ids, &n, st,
+                      "SELECT id FROM residence_links WHERE org_id = ?1 AND to_date IS NULL "
+                      "ORDER BY id",
+                      from)) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        pd_record *r = NULL;
+        if ((rc = pd_store_get(&r, st, &ids[i])) < 0)
+            goto out;
+        PdPb__ResidenceLink *rl = (PdPb__ResidenceLink *)pd_record_residence_link(r);
+        if (!rl) {
+            pd_record_free(r);
+            continue;
+        }
+        PdPb__ResidenceLink *nl = (PdPb__ResidenceLink *)msg_dup(PD_MSG(rl));
+        if (!nl || !(rl->to = date_new(&o->date))) {
+            if (nl)
+                protobuf_c_message_free_unpacked(PD_MSG(nl), NULL);
+            pd_record_free(r);
+            rc = pd_error__oom();
+            goto out;
+        }
+        pd_uuid nid;
+        pd_uuid_new(&nid);
+        field_clear(PD_MSG(nl), fd_by_name(nl->base.descriptor, "provenance"));
+        rc = set_bytes(&nl->id, &nl->has_id, &nid);
+        if (rc == 0)
+            rc = set_bytes(&nl->org_id, &nl->has_org_id, to);
+        if (rc == 0) {
+            if (nl->from)
+                protobuf_c_message_free_unpacked(PD_MSG(nl->from), NULL);
+            if (!(nl->from = date_new(&o->date)))
+                rc = PD_ENOMEM;
+        }
+        if (rc == 0 && !o->dry_run)
+            rc = put(st, rl, reason, dec, au);
+        if (rc == 0 && !o->dry_run)
+            rc = put(st, nl, reason, dec, au);
+        protobuf_c_message_free_unpacked(PD_MSG(nl), NULL);
+        pd_record_free(r);
+        if (rc < 0)
+            goto out;
+        k.residence_links_moved++;
+    }
+    free(ids);
+    ids = NULL;
     /* 2. members whose current organization is from (embedded memberships) */
     if ((rc = sql_ids(&ids, &n, st,
                       "SELECT id FROM members WHERE current_org_id = ?1 ORDER BY id", from)) < 0)
@@ -1600,6 +1647,7 @@ static int org_merge_in_tx(pd_org_merge_counts *c, pd_store *st, const pd_uuid *
         c->memberships_opened += k.memberships_opened;
         c->suborgs_moved += k.suborgs_moved;
         c->events += k.events;
+        c->residence_links_moved += k.residence_links_moved;
     }
 out:
     free(ids);
@@ -1645,6 +1693,7 @@ PD_EXTERN(int) pd_org_merge(pd_org_merge_counts *out, pd_store *st, const pd_uui
         out->memberships_opened += k.memberships_opened;
         out->suborgs_moved += k.suborgs_moved;
         out->events += k.events;
+        out->residence_links_moved += k.residence_links_moved;
     }
     return rc;
 }
@@ -1904,6 +1953,7 @@ PD_EXTERN(int) pd_org_merge_table(pd_org_merge_counts *out, pd_store *st, const 
         out->suborgs_moved += k.suborgs_moved;
         out->events += k.events;
         out->skipped += k.skipped;
+        out->residence_links_moved += k.residence_links_moved;
     }
     return rc;
 }

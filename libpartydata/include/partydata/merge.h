@@ -123,12 +123,14 @@ typedef struct pd_org_merge_counts {
     size_t suborgs_moved;      /**< direct sub-organizations re-parented */
     size_t events;             /**< events recorded */
     size_t skipped;            /**< batch rows not applied (unknown org, same org) */
+    size_t residence_links_moved; /**< open residence links closed and re-opened in to */
 } pd_org_merge_counts;
 
 /**
  * Consolidate organization from into to, in one transaction: every open
- * membership in from is closed on the date and an identical one opened in to on the
- * same date (no gap), members' current_org_id follows, from's direct
+ * membership in from (stand-alone records, and those embedded in members whose
+ * current organization is from) is closed on the date and an identical one opened in
+ * to on the same date (no gap), open residence links likewise, members' current_org_id follows, from's direct
  * sub-organizations get to as parent, from is closed (valid_to = date, successor
  * to, to gets from as predecessor), a SAP_NHAP event on from, a HOP_NHAT event on
  * to, and a CHUYEN_TRUC_THUOC event on each moved sub-organization; every write
