@@ -416,6 +416,21 @@ START_TEST(test_merge_unmerge_refuses_changed_survivor)
     int64_t before = rev(st);
     ck_assert_int_eq(pd_unmerge_member(st, &b, NULL), PD_ECONFLICT);
     ck_assert_int_eq(rev(st), before);
+    /* not a member: refused */
+    pd_uuid org = new_org(st, "Chi bộ", NULL, NULL);
+    ck_assert_int_eq(pd_merge_members(st, &a, &org, NULL), PD_EINVALID);
+    /* a cycle of redirects (written by hand) is reported, not followed forever */
+    pd_uuid c = new_member(st, "C", NULL, NULL), d = new_member(st, "D", NULL, NULL);
+    ck_assert_int_eq(pd_store_get(&r, st, &c), 0);
+    setf(r, "merged_into_id", idtext(&d));
+    put(st, r);
+    pd_record_free(r);
+    ck_assert_int_eq(pd_store_get(&r, st, &d), 0);
+    setf(r, "merged_into_id", idtext(&c));
+    put(st, r);
+    pd_record_free(r);
+    pd_uuid res;
+    ck_assert_int_eq(pd_merge_resolve(&res, st, &c), PD_ECONFLICT);
     pd_store_close(st);
 }
 END_TEST
