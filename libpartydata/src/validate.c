@@ -2324,6 +2324,8 @@ int pd_validator_finish(pd_findings *out, pd_validator *v)
             vorg *o = &v->orgs[i];
             if (o->role != PD_PB__GRASSROOTS_ROLE__GRASSROOTS_ROLE_CO_SO || o->closed)
                 continue;
+            if (tot[i] == 0)
+                continue; /* none of its members in the set: a partial set, not judged */
             int bad = tot[i] < 3;
             if (!o->approval) {
                 if (o->kind == PD_PB__ORG_KIND__ORG_KIND_CHI_BO && tot[i] >= 30)

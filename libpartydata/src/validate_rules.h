@@ -171,7 +171,7 @@ static const pd_rule pd_v_catalogue[] = {
       "memberships[].org_id,memberships[].from,memberships[].to,valid_from,valid_to",
       "member,membership,organization", "library", OPEN, OPEN, SS },
     { "PD-R039", W_, "Tổ chức cơ sở dưới 3 đảng viên chính thức; chi bộ cơ sở từ 30 hoặc đảng bộ cơ sở dưới 30 đảng viên mà không được phép",
-      "Grassroots organization with < 3 official members; chi bộ cơ sở >= 30 or đảng bộ cơ sở < 30 without approval",
+      "Grassroots organization with < 3 official members; chi bộ cơ sở >= 30 or đảng bộ cơ sở < 30 without approval (organizations with none of their members in the set are not judged)",
       "grassroots_role,kind,superior_approval,current_org_id,status", "organization,member",
       "Điều lệ Đảng điều 21 [S7]", OPEN, OPEN, SS },
     { "PD-R040", E_, "Tổ chức đã kết thúc mà không có tổ chức kế tục hay quyết định giải thể",
