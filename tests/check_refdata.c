@@ -2,6 +2,7 @@
  * libpartydata/data/MANIFEST.md (test names carry the defect id). */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "partydata/partydata.h"
@@ -323,6 +324,51 @@ START_TEST(test_refdata_labels)
     }
     ck_assert_uint_eq(n, 37);
     ck_assert_ptr_null(pd_refdata_label_at(pd_refdata_label_count()));
+}
+END_TEST
+
+
+START_TEST(test_refdata_labels_match_schema)
+{
+    /* each enum through a field of that type: the record API maps numbers to the
+     * schema's value names, which must be the labels' names, both ways */
+    static const struct {
+        const char *type;
+        pd_kind kind;
+        const char *path;
+    } enums[] = {
+        {"Gender", PD_KIND_MEMBER, "gender"}, {"MemberStatus", PD_KIND_MEMBER, "status"},
+        {"EthnicList", PD_KIND_MEMBER, "ethnicity.list"}, {"AdminVersion", PD_KIND_MEMBER, "hometown.admin_version"},
+        {"IdType", PD_KIND_MEMBER, "id_numbers[0].type"}, {"MembershipKind", PD_KIND_MEMBERSHIP, "kind"},
+        {"DocumentKind", PD_KIND_MEMBER, "events[0].decision.kind"}, {"EventType", PD_KIND_MEMBER, "events[0].type"},
+        {"DisciplineForm", PD_KIND_MEMBER, "events[0].discipline_form"},
+        {"RatingGrade", PD_KIND_MEMBER, "events[0].grade"}, {"OrgKind", PD_KIND_ORG, "kind"},
+        {"OrgLevel", PD_KIND_ORG, "level"}, {"GrassrootsRole", PD_KIND_ORG, "grassroots_role"}};
+    size_t e, i, n = 0;
+    for (e = 0; e < sizeof enums / sizeof enums[0]; e++) {
+        pd_record *r;
+        int v;
+        ck_assert_int_eq(pd_record_new(&r, enums[e].kind), 0);
+        for (v = 0; v < 64; v++) {
+            char num[8], *got = NULL;
+            const pd_label *l;
+            snprintf(num, sizeof num, "%d", v);
+            if (pd_record_set(r, enums[e].path, num) != 0 || pd_record_get(&got, r, enums[e].path) != 0)
+                continue;
+            if (got[0] >= 'A' && got[0] <= 'Z') { /* a value the schema names */
+                ck_assert_msg(pd_refdata_label(&l, enums[e].type, v) == 0, "%s %d", enums[e].type, v);
+                ck_assert_str_eq(l->name, got);
+                n++;
+            } else {
+                ck_assert_int_eq(pd_refdata_label(&l, enums[e].type, v), PD_ENOTFOUND);
+            }
+            pd_free(got);
+        }
+        pd_record_free(r);
+    }
+    ck_assert_uint_eq(n, pd_refdata_label_count()); /* and no label the schema lacks */
+    for (i = 0; i < pd_refdata_label_count(); i++)
+        ck_assert_ptr_nonnull(pd_refdata_label_at(i)->vi);
 }
 END_TEST
 
@@ -722,6 +768,7 @@ int main(void)
     tcase_add_test(tc, test_refdata_cccd);
     tcase_add_test(tc, test_refdata_religions);
     tcase_add_test(tc, test_refdata_labels);
+    tcase_add_test(tc, test_refdata_labels_match_schema);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("defects");
