@@ -644,6 +644,11 @@ static int read_row(pd_csv_reader *cr, struct pd_reader *rd, long *row_line)
     }
 }
 
+static int col_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const csv_col *const *)a)->path, (*(const csv_col *const *)b)->path);
+}
+
 int pd_codec__csv_reader_new(pd_csv_reader **out, struct pd_reader *rd)
 {
     *out = NULL;
@@ -668,21 +673,34 @@ int pd_codec__csv_reader_new(pd_csv_reader **out, struct pd_reader *rd)
         if (!cr->map)
             rc = pd_error__oom();
     }
+    /* header names to columns: binary search over the paths, a seen-mark per column */
+    const csv_col **sorted = rc == 0 ? malloc(cr->cols.n * sizeof(*sorted)) : NULL;
+    unsigned char *seen = rc == 0 ? calloc(cr->cols.n, 1) : NULL;
+    if (rc == 0 && (!sorted || !seen))
+        rc = pd_error__oom();
+    if (rc == 0) {
+        for (size_t k = 0; k < cr->cols.n; k++)
+            sorted[k] = &cr->cols.v[k];
+        qsort(sorted, cr->cols.n, sizeof(*sorted), col_cmp);
+    }
     for (size_t j = 0; rc == 0 && j < cr->nhead; j++) {
-        const char *h = cr->vals[j] ? cr->vals[j] : "";
-        size_t k;
-        for (k = 0; k < cr->cols.n; k++)
-            if (!strcmp(cr->cols.v[k].path, h))
-                break;
-        for (size_t j2 = 0; j2 < j && k < cr->cols.n; j2++)
-            if (cr->map[j2] == k) {
-                rc = pd_error__set(PD_EPARSE, "column \"%.80s\" appears twice in the header", h);
-                break;
-            }
-        if (rc == 0 && k == cr->cols.n)
-            rc = pd_error__set(PD_EPARSE, "unknown column \"%.80s\" in the CSV header", h);
+        csv_col key;
+        const csv_col *kp = &key, **hit;
+        key.path = cr->vals[j] ? cr->vals[j] : "";
+        hit = bsearch(&kp, sorted, cr->cols.n, sizeof(*sorted), col_cmp);
+        if (!hit) {
+            rc = pd_error__set(PD_EPARSE, "unknown column \"%.80s\" in the CSV header", key.path);
+            break;
+        }
+        size_t k = (size_t)(*hit - cr->cols.v);
+        if (seen[k]++) {
+            rc = pd_error__set(PD_EPARSE, "column \"%.80s\" appears twice in the header", key.path);
+            break;
+        }
         cr->map[j] = k;
     }
+    free(sorted);
+    free(seen);
     if (rc < 0) {
         pd_codec__reader_at_position(rd, rc, line, NULL);
         pd_codec__csv_reader_free(cr);
