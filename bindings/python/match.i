@@ -175,6 +175,17 @@ PyObject *pd_py_matcher_explain(pd_matcher *mt, long a, long b)
     return pd_py_explanation(&e);
 }
 
+/* the explanation as text (pd_match_explanation_text) or JSON (..._json) */
+pd_rc pd_py_matcher_explain_str(char **out, pd_matcher *mt, long a, long b, int json)
+{
+    pd_match_explanation e;
+    int rc = (a < 0 || b < 0) ? pd_matcher_explain(&e, mt, (size_t)-1, 0)
+                              : pd_matcher_explain(&e, mt, (size_t)a, (size_t)b);
+    if (rc < 0)
+        return rc;
+    return json ? pd_match_explanation_json(out, &e) : pd_match_explanation_text(out, &e);
+}
+
 pd_rc pd_py_matcher_index(size_t *out, pd_matcher *mt, const pd_uuid *id)
 {
     return pd_matcher_index(out, mt, id);

@@ -131,13 +131,16 @@ class Matcher:
                 return
             yield Cluster(*c)
 
-    def explain(self, a, b):
-        """Field-by-field explanation of two added records (indexes or ids)."""
+    def explain(self, a, b, format="dict"):
+        """Field-by-field explanation of two added records (indexes or ids):
+        a dict, or with format="text" / "json" the library's text or JSON."""
         if isinstance(a, str):
             a = self.index(a)
         if isinstance(b, str):
             b = self.index(b)
-        return _c.pd_py_matcher_explain(self._m, int(a), int(b))
+        if format == "dict":
+            return _c.pd_py_matcher_explain(self._m, int(a), int(b))
+        return _c.pd_py_matcher_explain_str(self._m, int(a), int(b), int(format == "json"))
 
     def index(self, id):
         return _c.pd_py_matcher_index(self._m, id)

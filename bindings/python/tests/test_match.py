@@ -74,6 +74,10 @@ def test_matcher_pairs_clusters_quality():
     assert pairs[0].a == rows[0][0].id or pairs[0].b == rows[0][0].id
     e = mt.explain(pairs[0].index_a, pairs[0].index_b)
     assert e["score"] == pytest.approx(pairs[0].score, abs=1e-3)
+    assert "full_name" in mt.explain(pairs[0].index_a, pairs[0].index_b, format="text")
+    import json
+    assert json.loads(mt.explain(pairs[0].index_a, pairs[0].index_b, format="json"))["score"] \
+        == pytest.approx(e["score"], abs=1e-3)
     e2 = mt.explain(rows[0][0].id, rows[1][0].id)
     assert e2["score"] == e["score"]
     q = mt.evaluate([t for _, t in rows])
