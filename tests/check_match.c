@@ -144,6 +144,43 @@ START_TEST(test_match_compare_explains_fields)
 }
 END_TEST
 
+START_TEST(test_match_compare_addresses_2025_conversion)
+{
+    /* an old commune code against the code of its 2025 successor: the same place */
+    const pd_conversion *cv = NULL;
+    for (size_t i = 0; i < pd_refdata_conversion_count(); i++) {
+        cv = pd_refdata_conversion_at(i);
+        if (cv->old_code && *cv->old_code && !cv->partial && strcmp(cv->old_code, cv->new_code))
+            break;
+        cv = NULL;
+    }
+    ck_assert_ptr_nonnull(cv);
+    pd_member *a = mk("Hà Văn Tâm", 1966, 1, 2, NULL, NULL, 1, NULL, NULL);
+    pd_member *b = mk("Hà Văn Tâm", 1966, 1, 2, NULL, NULL, 1, NULL, NULL);
+    pd_record *ra = pd_member_record(a), *rb = pd_member_record(b);
+    ck_assert_int_eq(pd_record_set(ra, "hometown.admin_version", "ADMIN_VERSION_PRE2025"), 0);
+    ck_assert_int_eq(pd_record_set(ra, "hometown.province_code", cv->old_province_code), 0);
+    ck_assert_int_eq(pd_record_set(ra, "hometown.commune_code", cv->old_code), 0);
+    ck_assert_int_eq(pd_record_set(rb, "hometown.admin_version", "ADMIN_VERSION_2025"), 0);
+    ck_assert_int_eq(pd_record_set(rb, "hometown.province_code", cv->new_province_code), 0);
+    ck_assert_int_eq(pd_record_set(rb, "hometown.commune_code", cv->new_code), 0);
+    /* residences known only as text */
+    ck_assert_int_eq(pd_record_set(ra, "permanent_residence.text", "Thôn 3, xã Tân Lập, huyện Đan Phượng"), 0);
+    ck_assert_int_eq(pd_record_set(rb, "permanent_residence.text", "thon 3 Tan Lap, Dan Phuong"), 0);
+    pd_match_explanation e;
+    ck_assert_int_eq(pd_match_compare(&e, a, b, NULL), 0);
+    ck_assert_int_eq(e.fields[PD_MATCH_FIELD_HOMETOWN].level, PD_MATCH_AGREE);
+    ck_assert_str_eq(e.fields[PD_MATCH_FIELD_HOMETOWN].how, "same commune (2025 codes)");
+    ck_assert_int_eq(e.fields[PD_MATCH_FIELD_RESIDENCE].level, PD_MATCH_AGREE);
+    ck_assert_str_eq(e.fields[PD_MATCH_FIELD_RESIDENCE].how, "text similarity");
+    ck_assert_int_eq(pd_record_set(rb, "permanent_residence.text", "Phường Bến Nghé, Quận 1"), 0);
+    ck_assert_int_eq(pd_match_compare(&e, a, b, NULL), 0);
+    ck_assert_int_eq(e.fields[PD_MATCH_FIELD_RESIDENCE].level, PD_MATCH_DISAGREE);
+    pd_member_free(a);
+    pd_member_free(b);
+}
+END_TEST
+
 START_TEST(test_match_names_levels)
 {
     ck_assert_str_eq(pd_match_field_name(PD_MATCH_FIELD_CCCD), "cccd");
@@ -438,6 +475,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_match_id_compare_slips);
     tcase_add_test(t, test_match_date_compare_partial_swaps);
     tcase_add_test(t, test_match_compare_explains_fields);
+    tcase_add_test(t, test_match_compare_addresses_2025_conversion);
     tcase_add_test(t, test_match_names_levels);
     suite_add_tcase(s, t);
     t = tcase_create("matcher");
