@@ -57,6 +57,16 @@ grep -q "4 records read, 2 converted, 2 rejected" "$d/err" || fail "csv counts"
 head -c 20 "$d/a.pb" > "$d/trunc.pb"
 "$PARTYDATA" convert "$d/trunc.pb" "$d/t.jsonl" 2>"$d/err"; [ $? -eq 1 ] || fail "truncated exit"
 grep -q "past the end" "$d/err" || fail "truncated message"
+# protobuf rejects are a valid stream themselves (length prefix kept)
+cat "$d/m.pb" > "$d/mixed.pb"
+printf '\007\012\005\032\003a\377b' >> "$d/mixed.pb"   # full_name with invalid UTF-8
+cat "$d/m.pb" >> "$d/mixed.pb"
+"$PARTYDATA" convert "$d/mixed.pb" "$d/mixed.jsonl" --rejects "$d/rej.pb" 2>"$d/err"
+[ $? -eq 1 ] || fail "mixed pb exit"
+grep -q "record 2) at full_name" "$d/err" || fail "pb UTF-8 error position: $(cat "$d/err")"
+grep -q "3 records read, 2 converted, 1 rejected" "$d/err" || fail "mixed pb counts"
+"$PARTYDATA" convert "$d/rej.pb" "$d/rej2.jsonl" 2>"$d/err"
+grep -q "1 records read, 0 converted, 1 rejected" "$d/err" || fail "pb rejects file is not a stream"
 # a failed conversion leaves no partial output in place
 [ ! -e "$d/x.jsonl" ] || fail "partial output left"
 echo "codec-cli: ok"

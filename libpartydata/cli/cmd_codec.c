@@ -86,18 +86,25 @@ static int parse_args(convert_args *a, int argc, char **argv)
     return PD_EXIT_OK;
 }
 
-static void report_reject(pd_reader *rd, FILE *rej)
+/* Copy the last record as it was read to the rejects file, in the input's format
+ * (a length prefix for protobuf, a newline for text). */
+static void keep_reject(pd_reader *rd, FILE *rej)
 {
-    pd_cli_fail("convert", pd_error_last()->code);
-    if (rej) {
-        size_t n;
-        const unsigned char *raw = pd_reader_raw(rd, &n);
-        if (raw && n) {
-            fwrite(raw, 1, n, rej);
-            if (pd_reader_format(rd) != PD_FORMAT_PB)
-                fputc('\n', rej);
-        }
+    size_t n;
+    const unsigned char *raw = rej ? pd_reader_raw(rd, &n) : NULL;
+    if (!raw)
+        return;
+    int pb = pd_reader_format(rd) == PD_FORMAT_PB;
+    if (pb) {
+        size_t v = n;
+        do {
+            fputc((int)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)), rej);
+            v >>= 7;
+        } while (v);
     }
+    fwrite(raw, 1, n, rej);
+    if (!pb)
+        fputc('\n', rej);
 }
 
 static int run_convert(const convert_args *a)
@@ -144,16 +151,20 @@ static int run_convert(const convert_args *a)
             break;
         if (rc < 0) {
             bad++;
-            report_reject(rd, rej.fp);
+            pd_cli_fail("convert", rc);
+            keep_reject(rd, rej.fp);
             rc = 0;
             continue;
         }
         rc = pd_writer_write(w, r);
         pd_record_free(r);
         if (rc == PD_EINVALID || rc == PD_ELIMIT) { /* this record cannot go to this format */
+            const pd_error *e = pd_error_last();
             bad++;
-            fprintf(stderr, "partydata convert: record %ld: ", pd_reader_record_index(rd));
-            pd_cli_fail("convert", rc);
+            fprintf(stderr, "partydata convert: record %ld not written: %s%s%s\n",
+                    pd_reader_record_index(rd), e->message, e->field_path ? " at " : "",
+                    e->field_path ? e->field_path : "");
+            keep_reject(rd, rej.fp);
             rc = 0;
             continue;
         }
