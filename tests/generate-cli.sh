@@ -16,6 +16,9 @@ expect_exit() { # code description command...
 # bad options: exit 2, a clear message, no output file
 expect_exit 2 "members -1 refused" "$PARTYDATA" generate --members -1 "$tmp/x.jsonl"
 grep -q "members" "$tmp/err" || bad "members message"
+expect_exit 2 "members 0 refused" "$PARTYDATA" generate --members 0 "$tmp/x.jsonl"
+expect_exit 2 "members junk refused" "$PARTYDATA" generate --members 12x "$tmp/x.jsonl"
+expect_exit 2 "old province code refused" "$PARTYDATA" generate --province 02 "$tmp/x.jsonl"
 expect_exit 2 "unknown province refused" "$PARTYDATA" generate --province 99 "$tmp/x.jsonl"
 grep -q "province" "$tmp/err" || bad "province message"
 expect_exit 2 "dirty 2 refused" "$PARTYDATA" generate --dirty 2 "$tmp/x.jsonl"

@@ -75,10 +75,9 @@ int pd_cli_generate(int argc, char **argv)
         if (needs && i + 1 >= argc) return pd_cli_usage("generate", "%s needs a value", s);
         if (!strcmp(s, "--members")) {
             long n;
-            if (pd_cli_parse_long(&n, argv[++i]) < 0)
-                return pd_cli_usage("generate", "--members must be a whole number >= 0, not '%s'", argv[i]);
+            if (pd_cli_parse_long(&n, argv[++i]) < 0 || n < 1)
+                return pd_cli_usage("generate", "--members must be a whole number >= 1, not '%s'", argv[i]);
             o.members = n;
-            if (n == 0) o.members = 0, o.flags |= 0;
         } else if (!strcmp(s, "--province")) {
             o.province = argv[++i];
         } else if (!strcmp(s, "--seed")) {

@@ -587,7 +587,7 @@ static int build_world(pd_generator *g)
         prov_models(gp);
     }
     if (!g->nprov)
-        return pd_error__set(PD_ENOTFOUND, "generate: unknown province code \"%s\"%s", want,
+        return pd_error__set(PD_ENOTFOUND, "unknown province code \"%s\"%s", want,
                              g->pre2025 ? " (pre-2025 list)" : " (2025 list of 34)");
     /* communes in code order; group by province (a province's communes are contiguous
      * after this pass because we walk provinces in order) */
@@ -666,15 +666,15 @@ int pd_generator_new(pd_generator **out, const pd_generate_options *opts)
     if (opts->version != PD_GENERATE_OPTIONS_VERSION)
         return pd_error__set(PD_EINVALID, "generate: unknown options version %u", opts->version);
     if (opts->members < 0)
-        return pd_error__set(PD_EINVALID, "generate: members must be >= 0 (got %lld)", opts->members);
+        return pd_error__set(PD_EINVALID, "members must be >= 0 (got %lld)", opts->members);
     if (!(opts->dirty >= 0.0 && opts->dirty <= 1.0))
-        return pd_error__set(PD_EINVALID, "generate: dirty rate must be within 0..1 (got %g)", opts->dirty);
+        return pd_error__set(PD_EINVALID, "dirty rate must be within 0..1 (got %g)", opts->dirty);
     if (!(opts->duplicates >= 0.0 && opts->duplicates <= 1.0))
-        return pd_error__set(PD_EINVALID, "generate: duplicates rate must be within 0..1 (got %g)", opts->duplicates);
+        return pd_error__set(PD_EINVALID, "duplicates rate must be within 0..1 (got %g)", opts->duplicates);
     if (opts->province && strcmp(opts->province, "all") &&
         (strlen(opts->province) != 2 || opts->province[0] < '0' || opts->province[0] > '9' ||
          opts->province[1] < '0' || opts->province[1] > '9'))
-        return pd_error__set(PD_ENOTFOUND, "generate: unknown province code \"%s\" (two digits or \"all\")",
+        return pd_error__set(PD_ENOTFOUND, "unknown province code \"%s\" (two digits or \"all\")",
                              opts->province);
     pd_generator *g = calloc(1, sizeof *g);
     if (!g) return pd_error__oom();
