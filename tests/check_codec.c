@@ -487,6 +487,23 @@ START_TEST(test_codec_reader_csv_bad_rows)
     pd_record_free(r);
     ck_assert_int_eq(pd_reader_next(&r, rd), PD_ITEROVER);
     pd_reader_free(rd);
+    /* invalid UTF-8 and a NUL byte in CSV cells: line and column path */
+    static const char bytes_in[] = "full_name,occupation\nA,ok\nB,x\xff\nC,y\0z\nD,ok\n";
+    ck_assert_int_eq(pd_reader_open_memory(&rd, bytes_in, sizeof(bytes_in) - 1, &o), 0);
+    ck_assert_int_eq(pd_reader_next(&r, rd), 0);
+    pd_record_free(r);
+    ck_assert_int_eq(pd_reader_next(&r, rd), PD_EPARSE);
+    ck_assert_int_eq(pd_error_last()->line, 3);
+    ck_assert_str_eq(pd_error_last()->field_path, "occupation");
+    ck_assert_ptr_nonnull(strstr(pd_error_last()->message, "UTF-8"));
+    ck_assert_int_eq(pd_reader_next(&r, rd), PD_EPARSE);
+    ck_assert_int_eq(pd_error_last()->line, 4);
+    ck_assert_ptr_nonnull(strstr(pd_error_last()->message, "NUL"));
+    ck_assert_int_eq(pd_reader_next(&r, rd), 0);
+    ck_assert_str_eq(pd_member_full_name(pd_record_member(r)), "D");
+    pd_record_free(r);
+    ck_assert_int_eq(pd_reader_record_index(rd), 4);
+    pd_reader_free(rd);
     /* an unknown header column, an unterminated quote at the end */
     ck_assert_int_eq(pd_reader_open_memory(&rd, "full_name,shoe_size\n", 20, &o), PD_EPARSE);
     ck_assert_ptr_nonnull(strstr(pd_error_last()->message, "shoe_size"));
