@@ -255,6 +255,7 @@ struct pd_generator {
     const pd_conversion **allc_old;   /* one predecessor of each 2025 commune */
     const pd_province **allc_prov;    /* province of each commune */
     char **allc_text;                 /* address text of each commune, made on first use */
+    size_t *allc_textlen;
     /* iteration */
     int phase;
     size_t pi, di, ci;         /* province / district / commune cursors */
@@ -280,6 +281,13 @@ static char *xstrdup(const char *s)
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
+    return p;
+}
+
+static char *xmemdup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) { memcpy(p, s, n); p[n] = 0; }
     return p;
 }
 
@@ -510,7 +518,9 @@ static int build_communes(pd_generator *g)
     g->allc_old = xcalloc(nc, sizeof *g->allc_old);
     g->allc_prov = xcalloc(nc, sizeof *g->allc_prov);
     g->allc_text = xcalloc(nc, sizeof *g->allc_text);
-    if (!g->allc || !g->allc_cccd_buf || !g->allc_old || !g->allc_prov || !g->allc_text) return pd_error__oom();
+    g->allc_textlen = xcalloc(nc, sizeof *g->allc_textlen);
+    if (!g->allc || !g->allc_cccd_buf || !g->allc_old || !g->allc_prov || !g->allc_text || !g->allc_textlen)
+        return pd_error__oom();
     for (size_t i = 0; i < nc; i++) {
         const pd_commune *c = pd_refdata_commune_at(gen, i);
         if (!c || !c->valid) continue;
@@ -737,6 +747,7 @@ void pd_generator_free(pd_generator *g)
     free(g->prov); free(g->dist); free(g->comm); if (g->allc_text)
         for (size_t i = 0; i < g->nall; i++) free(g->allc_text[i]);
     free(g->allc_text);
+    free(g->allc_textlen);
     free(g->allc); free(g->allc_cccd_buf); free(g->allc_old); free(g->allc_prov);
     free(g);
 }
@@ -1103,10 +1114,11 @@ static PdPb__Address *mkaddr(pd_generator *g, int ci)
             g->allc_text[ci] = sjoin(c->full_name, ", ", c->district_name, ", ", p ? p->full_name : c->province_code);
         else
             g->allc_text[ci] = sjoin(c->full_name, ", ", p ? p->full_name : c->province_code, NULL, NULL);
+        if (g->allc_text[ci]) g->allc_textlen[ci] = strlen(g->allc_text[ci]);
     }
-    a->text = g->allc_text[ci] ? xstrdup(g->allc_text[ci]) : NULL;
-    a->province_code = xstrdup(c->province_code);
-    a->commune_code = xstrdup(c->code);
+    a->text = g->allc_text[ci] ? xmemdup(g->allc_text[ci], g->allc_textlen[ci]) : NULL;
+    a->province_code = xmemdup(c->province_code, 2);
+    a->commune_code = xmemdup(c->code, 5);
     if (g->pre2025 && c->district_code) a->district_code = xstrdup(c->district_code);
     a->has_admin_version = 1;
     a->admin_version = (PdPb__AdminVersion)g->gen;
