@@ -1689,6 +1689,26 @@ static int emit_member(pd_record **out, pd_generator *g, long long pnum, int com
         if (rc < 0) { protobuf_c_message_free_unpacked(PD_MSG(m), NULL); return pd_error__oom(); }
     }
     if (is_dup && rng_chance(&g->r, 0.3) && m->party_card_no) { free(m->party_card_no); m->party_card_no = NULL; }
+    if (is_dup && m->n_id_numbers == 1) {
+        /* the second entry often lacks the CCCD, or carries the old 9-digit CMND */
+        double u = rng_unif(&g->r);
+        PdPb__IdNumber *idn = m->id_numbers[0];
+        if (u < 0.15) {
+            protobuf_c_message_free_unpacked(PD_MSG(idn), NULL);
+            m->id_numbers[0] = NULL;
+            m->n_id_numbers = 0;
+        } else if (u < 0.25) {
+            char cm[10];
+            for (int i = 0; i < 9; i++) cm[i] = (char)('0' + rng_below(&g->r, 10));
+            cm[0] = (char)('1' + rng_below(&g->r, 3));
+            cm[9] = 0;
+            char *num = xstrdup(cm);
+            if (!num) { protobuf_c_message_free_unpacked(PD_MSG(m), NULL); return pd_error__oom(); }
+            free(idn->number);
+            idn->number = num;
+            idn->type = PD_PB__ID_TYPE__ID_TYPE_CMND9;
+        }
+    }
     g->st.members++;
     *out = (pd_record *)m;
     return 0;
