@@ -51,6 +51,14 @@ static uint64_t mix3(uint64_t a, uint64_t b, uint64_t c)
     return splitmix64(&x);
 }
 
+/* one 64-bit finalizer (murmur3 fmix64): cheap hashing for derived ids */
+static inline uint64_t fmix64(uint64_t k)
+{
+    k ^= k >> 33; k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33; k *= 0xc4ceb9fe1a85ec53ULL;
+    return k ^ (k >> 33);
+}
+
 static void rng_seed(rng *r, uint64_t seed)
 {
     uint64_t x = seed;
@@ -1076,8 +1084,8 @@ static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type
     uint64_t a, b;
     memcpy(&a, mid->bytes, 8);
     memcpy(&b, mid->bytes + 8, 8);
-    uint64_t h = mix3(a ^ b, TAG_EVENT, (uint64_t)k);
-    uuid_v7(&eid, g->base_ms + (uint64_t)g->id_counter, h, mix3(h, 1, 2));
+    uint64_t h = fmix64(a ^ (b * 31) ^ ((uint64_t)(k + 1) << 40) ^ TAG_EVENT);
+    uuid_v7(&eid, g->base_ms + (uint64_t)g->id_counter, h, fmix64(h + 0x9e3779b97f4a7c15ULL));
     if (set_bytes(&e->id, &e->has_id, &eid)) goto fail; /* subject: the enclosing member */
     e->has_type = 1; e->type = (PdPb__EventType)type;
     if (!(e->effective_date = mkdate(eff))) goto fail;
@@ -1092,9 +1100,9 @@ static PdPb__Event *mkevent(pd_generator *g, const pd_uuid *mid, int k, int type
         d->number = sjoin(nb, "-QĐ/", code, NULL, NULL);
         d->has_kind = 1; d->kind = PD_PB__DOCUMENT_KIND__DOCUMENT_KIND_QUYET_DINH;
         /* signed = effective date here: left out (the event carries it) */
-        d->issuer_code = xstrdup(code);
+        /* the issuer is the suffix of the number, as written on paper */
         d->term = term_of(eff.year);
-        if (!d->number || !d->issuer_code || !d->term) goto fail;
+        if (!d->number || !d->term) goto fail;
     }
     return e;
 fail:
@@ -1102,27 +1110,27 @@ fail:
     return NULL;
 }
 
-static PdPb__Address *mkaddr(pd_generator *g, int ci)
+static PdPb__Address *mkaddr(pd_generator *g, int ci, int with_text)
 {
     const pd_commune *c = g->allc[ci];
     PdPb__Address *a = malloc(sizeof *a);
     if (!a) return NULL;
     pd__pb__address__init(a);
     const pd_province *p = g->allc_prov[ci];
-    if (!g->allc_text[ci]) {
+    if (with_text && !g->allc_text[ci]) {
         if (g->pre2025 && c->district_name)
             g->allc_text[ci] = sjoin(c->full_name, ", ", c->district_name, ", ", p ? p->full_name : c->province_code);
         else
             g->allc_text[ci] = sjoin(c->full_name, ", ", p ? p->full_name : c->province_code, NULL, NULL);
         if (g->allc_text[ci]) g->allc_textlen[ci] = strlen(g->allc_text[ci]);
     }
-    a->text = g->allc_text[ci] ? xmemdup(g->allc_text[ci], g->allc_textlen[ci]) : NULL;
+    a->text = with_text && g->allc_text[ci] ? xmemdup(g->allc_text[ci], g->allc_textlen[ci]) : NULL;
     a->province_code = xmemdup(c->province_code, 2);
     a->commune_code = xmemdup(c->code, 5);
     if (g->pre2025 && c->district_code) a->district_code = xstrdup(c->district_code);
     a->has_admin_version = 1;
     a->admin_version = (PdPb__AdminVersion)g->gen;
-    if (!a->text || !a->province_code || !a->commune_code || (g->pre2025 && c->district_code && !a->district_code)) {
+    if ((with_text && !a->text) || !a->province_code || !a->commune_code || (g->pre2025 && c->district_code && !a->district_code)) {
         protobuf_c_message_free_unpacked(PD_MSG(a), NULL);
         return NULL;
     }
@@ -1220,10 +1228,10 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
     if (!(m->full_name = cstr(p->name))) goto fail;
     m->has_gender = 1; m->gender = (PdPb__Gender)p->gender;
     if (!(m->birth_date = mkdate(p->birth))) goto fail;
-    if (!(m->birthplace = mkaddr(g, p->birth_comm))) goto fail;
-    if (!(m->hometown = mkaddr(g, p->home_comm))) goto fail;
+    if (!(m->birthplace = mkaddr(g, p->birth_comm, 1))) goto fail;
+    if (!(m->hometown = mkaddr(g, p->home_comm, 1))) goto fail;
     /* residence: the commune of the member's cell */
-    if (!(m->permanent_residence = mkaddr(g, g->comm[comm].all))) goto fail;
+    if (!(m->permanent_residence = mkaddr(g, g->comm[comm].all, 0))) goto fail; /* picked from lists: codes only */
     /* ethnicity and religion */
     PdPb__Ethnicity *eth = malloc(sizeof *eth);
     if (!eth) goto fail;
@@ -1313,8 +1321,8 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
                 set_bytes(&ev[ne - 1]->to_org_id, &ev[ne - 1]->has_to_org_id, &cur_cell)) goto fail_ev;
         }
         /* badges at the usual award days once the party age is reached */
-        long end_ymd = ymd(civil_from_days(end));
-        for (size_t b = 0; b < sizeof badge_years / sizeof badge_years[0]; b++) {
+        long end_ymd = p->decision.year + 30 <= g->as_of.year ? ymd(civil_from_days(end)) : 0;
+        for (size_t b = 0; end_ymd && b < sizeof badge_years / sizeof badge_years[0]; b++) {
             pd_date elig = add_months(p->decision, 12 * badge_years[b]);
             static const int awd[4][2] = { { 2, 3 }, { 5, 19 }, { 9, 2 }, { 11, 7 } };
             pd_date aw = { 0, 0, 0 };
@@ -1372,8 +1380,8 @@ static PdPb__Member *build_member(pd_generator *g, const person *p, const pd_uui
         uint64_t a, b;
         memcpy(&a, mid->bytes, 8);
         memcpy(&b, mid->bytes + 8, 8);
-        uint64_t h = mix3(a ^ b, TAG_MS, i);
-        uuid_v7(&msid, g->base_ms + (uint64_t)g->id_counter, h, mix3(h, 3, 4));
+        uint64_t h = fmix64(a ^ (b * 31) ^ ((uint64_t)(i + 1) << 48) ^ TAG_MS);
+        uuid_v7(&msid, g->base_ms + (uint64_t)g->id_counter, h, fmix64(h + 0x9e3779b97f4a7c15ULL));
         int last = i + 1 == nms;
         if (set_bytes(&ms->id, &ms->has_id, &msid) || /* member: the enclosing one */
             set_bytes(&ms->org_id, &ms->has_org_id, last ? &cur_cell : &prev_cell)) goto fail;
