@@ -5,14 +5,14 @@
 # score against the generator's truth and the duplicate clusters found.
 #
 # Environment: PARTYDATA (the CLI), SQLITE3 (the sqlite3 shell), DEMO_MEMBERS
-# (default 70000), DEMO_DIR (default ./demo), DEMO_SEED (default 2025).
+# (default 70000), DEMO_DIR (default ./demo-out), DEMO_SEED (default 2025).
 # A step whose command is not in this build is skipped with a line saying so.
 set -e
 
 PARTYDATA=${PARTYDATA:-partydata}
 SQLITE3=${SQLITE3:-sqlite3}
 N=${DEMO_MEMBERS:-70000}
-DIR=${DEMO_DIR:-demo}
+DIR=${DEMO_DIR:-demo-out}
 SEED=${DEMO_SEED:-2025}
 DIRTY=${DEMO_DIRTY:-0.08}
 DUPS=${DEMO_DUPLICATES:-0.03}
