@@ -579,6 +579,17 @@ START_TEST(test_codec_options_and_formats)
     ck_assert_int_eq(pd_reader_format(rd), PD_FORMAT_JSONL);
     ck_assert_ptr_null(pd_reader_raw(rd, NULL));
     pd_reader_free(rd);
+    /* ... but a protobuf stream whose first record is 123 bytes starts with '{' too */
+    unsigned char pb[124];
+    pb[0] = 123, pb[1] = 0x0a, pb[2] = 121, pb[3] = 0x1a, pb[4] = 119;
+    memset(pb + 5, 'x', 119);
+    ck_assert_int_eq(pd_reader_open_memory(&rd, pb, sizeof(pb), NULL), 0);
+    ck_assert_int_eq(pd_reader_format(rd), PD_FORMAT_PB);
+    pd_record *r = NULL;
+    ck_assert_int_eq(pd_reader_next(&r, rd), 0);
+    ck_assert_uint_eq(strlen(pd_member_full_name(pd_record_member(r))), 119);
+    pd_record_free(r);
+    pd_reader_free(rd);
     pd_reader_free(NULL);
     ck_assert_int_eq(pd_writer_close(NULL), 0);
 }

@@ -826,15 +826,38 @@ static int reader_new(pd_reader **out, const pd_reader_options *opts, const char
     return 0;
 }
 
-/* Guess from the first byte when neither the caller nor the name said. */
+/* Does the input start like a JSON object ({ "key": or {})? A protobuf stream may
+ * start with '{' too (a 123-byte record), but not with a quoted key and a colon. */
+static int looks_like_json(const unsigned char *p, size_t n)
+{
+    size_t i = 1;
+    if (n == 0 || p[0] != '{')
+        return 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i == n || p[i] == '}')
+        return 1;
+    if (p[i++] != '"')
+        return 0;
+    while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+                     (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+        i++;
+    if (i == n || p[i++] != '"')
+        return 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i < n && p[i] == ':';
+}
+
+/* Guess from the first bytes when neither the caller nor the name said. */
 static int reader_start(pd_reader *rd)
 {
     if (rd->format == PD_FORMAT_AUTO) {
-        long long avail = fill(rd, 1);
+        long long avail = fill(rd, 64);
         if (avail < 0)
             return (int)avail;
-        rd->format = avail > 0 && (rd->buf[rd->pos] == '{' || rd->buf[rd->pos] == ' ')
-                         ? PD_FORMAT_JSONL : PD_FORMAT_PB;
+        rd->format = looks_like_json(rd->buf + rd->pos, (size_t)avail) ? PD_FORMAT_JSONL
+                                                                      : PD_FORMAT_PB;
     }
     if (rd->format == PD_FORMAT_CSV)
         return pd_codec__csv_reader_new(&rd->csv, rd);

@@ -118,7 +118,8 @@ typedef struct pd_writer pd_writer;
 
 typedef struct pd_reader_options {
     unsigned int version;    /**< PD_READER_OPTIONS_VERSION */
-    pd_format format;        /**< PD_FORMAT_AUTO: from the path's extension (PB if none) */
+    pd_format format;        /**< PD_FORMAT_AUTO: from the path's extension, else sniffed
+                                  (JSONL if the input starts like {"key":, else PB) */
     unsigned flags;          /**< PD_JSON_IGNORE_UNKNOWN */
     size_t max_record_bytes; /**< bound on one record; 0 = PD_CODEC_DEFAULT_MAX_RECORD */
     const char *name;        /**< source name in errors; NULL = the path (or "<memory>") */
@@ -132,8 +133,7 @@ PD_EXTERN(int) pd_reader_options_init(pd_reader_options *opts, unsigned int vers
 /**
  * Open a file for reading records.
  * @param[out] out  the reader; free with pd_reader_free()
- * @param path  a file name, or "-" for standard input (format must then be given, or
- *              PB is assumed)
+ * @param path  a file name, or "-" for standard input (format sniffed unless given)
  * @param opts  NULL for the defaults
  * @return 0; PD_ENOTFOUND (no such file); PD_EIO; PD_EINVALID (bad options);
  *         PD_EPARSE (CSV whose header names an unknown field); PD_ENOMEM
@@ -142,14 +142,14 @@ PD_EXTERN(int) pd_reader_open(pd_reader **out, const char *path, const pd_reader
 
 /**
  * Read records from an open stream (not closed by the reader). opts->name names
- * the source in errors; PD_FORMAT_AUTO means PB here.
+ * the source in errors; PD_FORMAT_AUTO sniffs the first bytes.
  * @return as pd_reader_open()
  */
 PD_EXTERN(int) pd_reader_open_file(pd_reader **out, FILE *fp, const pd_reader_options *opts);
 
 /**
  * Read records from memory. The data is borrowed and must outlive the reader.
- * @param opts  NULL: PB; PD_FORMAT_AUTO means PB here
+ * @param opts  NULL or PD_FORMAT_AUTO: sniffed from the first bytes
  * @return as pd_reader_open()
  */
 PD_EXTERN(int) pd_reader_open_memory(pd_reader **out, const void *data, size_t len,
