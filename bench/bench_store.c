@@ -7,7 +7,8 @@
  *   - peak RSS of the import (a child process), at N and at N/4 (goal < 200 MB and
  *     bounded in N by the 64 MB page cache);
  *   - database size per million members, ours and raw.
- * N = PD_BENCH_N (default 200000: see docs/api/store.md for 1 M figures).
+ * N = PD_BENCH_N (default 200000; the 1 M run takes about 5 minutes here: figures in
+ * docs/api/store.md).
  * The members are built in C (no generator): 100 cells in 10 provinces, realistic
  * Vietnamese names, dates, CCCD and party card numbers.
  */
