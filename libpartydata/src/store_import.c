@@ -6,6 +6,7 @@
  * leaves whole batches only, and re-running the import finds those records
  * unchanged (ids are in the data, or derived from the content: see stable_id()).
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 
@@ -83,7 +84,26 @@ static int has_id(const pd_record *r)
     return *has && id->len == 16;
 }
 
-/* ---- import state ------------------------------------------------------------------- */
+/* ---- import: a pipeline of two threads ------------------------------------------
+ *
+ * The reader thread decodes, gives ids, normalizes and validates (the CPU-heavy part);
+ * the calling thread writes to SQLite in batches. They meet in a bounded queue (memory
+ * stays bounded); order is kept, so counts, rejects and batches are as if sequential.
+ * The last error is per thread: the reader copies what it needs into the item.
+ */
+
+#define QUEUE_CAP 256
+
+typedef struct item {
+    pd_record *r;         /* the record to store, or NULL for a reject */
+    char *why, *path;     /* reject reason and field path */
+    unsigned char *raw;   /* original bytes (for rejects) */
+    size_t raw_len;
+    long index;           /* 1-based record index */
+    long long offset;     /* input offset after the record (progress) */
+    pd_findings *findings;
+    int nerr;
+} item;
 
 typedef struct import_ctx {
     pd_store *st;
@@ -94,14 +114,34 @@ typedef struct import_ctx {
     FILE *rej;     /* reject file: original bytes */
     FILE *rej_why; /* beside it: "record N: reason" */
     pd_import_stats n;
-    pd_findings *findings;
-    pd_findings *changes;
     pd_normalize_options nopts;
     pd_validate_options vopts;
     pd_store_write w;
     int in_batch;
     size_t batch_n;
+    /* the queue */
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    item q[QUEUE_CAP];
+    size_t head, count;
+    int producer_done; /* the reader thread finished (end, stop or fatal) */
+    int stop;          /* the writer asks the reader to stop */
+    int fatal;         /* the reader's fatal code (PD_EIO, PD_ENOMEM), 0 if none */
+    pd_error fatal_err;
+    char fatal_msg[1024];
+    pd_findings *changes; /* the reader's scratch list */
 } import_ctx;
+
+static void item_free(item *it)
+{
+    if (it->r)
+        protobuf_c_message_free_unpacked(PD_MSG(it->r), NULL);
+    free(it->why);
+    free(it->path);
+    free(it->raw);
+    pd_findings_free(it->findings);
+    memset(it, 0, sizeof *it);
+}
 
 static void write_varint(FILE *fp, uint64_t v)
 {
@@ -127,23 +167,20 @@ static void copy_csv_header(FILE *rej, const char *path)
     fclose(in);
 }
 
-static int reject(import_ctx *c, const char *reason, const char *path)
+static int reject(import_ctx *c, const item *it, const char *reason, const char *path)
 {
-    size_t len = 0;
-    const unsigned char *raw = pd_reader_raw(c->rd, &len);
-    long index = pd_reader_record_index(c->rd);
     c->n.rejected++;
-    if (c->rej && raw) {
+    if (c->rej && it->raw) {
         if (c->format == PD_FORMAT_PB)
-            write_varint(c->rej, len);
-        fwrite(raw, 1, len, c->rej);
-        if (c->format != PD_FORMAT_PB && (len == 0 || raw[len - 1] != '\n'))
+            write_varint(c->rej, it->raw_len);
+        fwrite(it->raw, 1, it->raw_len, c->rej);
+        if (c->format != PD_FORMAT_PB && (it->raw_len == 0 || it->raw[it->raw_len - 1] != '\n'))
             fputc('\n', c->rej);
         if (c->rej_why)
-            fprintf(c->rej_why, "record %ld: %s%s%s\n", index, reason, path ? " at " : "",
+            fprintf(c->rej_why, "record %ld: %s%s%s\n", it->index, reason, path ? " at " : "",
                     path ? path : "");
     }
-    return pd_store__reject(c->st, c->source, index, reason, path, raw, len);
+    return pd_store__reject(c->st, c->source, it->index, reason, path, it->raw, it->raw_len);
 }
 
 static int batch_begin(import_ctx *c)
@@ -167,7 +204,7 @@ static int batch_begin(import_ctx *c)
     return 0;
 }
 
-static int batch_commit(import_ctx *c)
+static int batch_commit(import_ctx *c, long long offset)
 {
     if (!c->in_batch)
         return 0;
@@ -177,8 +214,7 @@ static int batch_commit(import_ctx *c)
     c->in_batch = 0;
     if (c->rej)
         fflush(c->rej);
-    if (c->o->progress &&
-        c->o->progress(c->n.read, pd_reader_offset(c->rd), c->o->payload) != 0)
+    if (c->o->progress && c->o->progress(c->n.read, offset, c->o->payload) != 0)
         return pd_error__set(PD_EUSER, "store: import stopped by the progress callback");
     return 0;
 }
@@ -199,62 +235,157 @@ static char *error_summary(const pd_findings *f)
     return pd__asprintf("strict: validation errors: %s", buf);
 }
 
-/* Keep validation findings and the normalizer's warnings (its info changes are many). */
-static int collect_findings(import_ctx *c)
+/* ---- the reader thread ---------------------------------------------------------- */
+
+static int set_reject(item *it, const char *why, const char *path)
 {
-    for (size_t i = 0; i < pd_findings_count(c->changes); i++) {
-        const pd_finding *f = pd_findings_get(c->changes, i);
-        if (f->severity >= PD_SEVERITY_WARNING) {
-            int rc = pd_findings_add(c->findings, f);
-            if (rc < 0)
+    it->why = strdup(why);
+    it->path = path && path[0] ? strdup(path) : NULL;
+    return it->why ? 0 : PD_ENOMEM;
+}
+
+/* Decode-side work on one good record: id, normalize, validate, strict. */
+static int prepare(import_ctx *c, item *it)
+{
+    pd_kind kind = pd_store__kind(it->r);
+    int rc;
+    if (kind == PD_KIND_NONE)
+        return set_reject(it, "not a record of a known kind", NULL);
+    if (!has_id(it->r) && (rc = stable_id(it->r, kind)) < 0)
+        return rc;
+    if ((rc = pd_findings_new(&it->findings)) < 0)
+        return rc;
+    if (!(c->o->flags & PD_IMPORT_NO_NORMALIZE)) {
+        pd_findings_clear(c->changes);
+        c->nopts.record = it->index;
+        if ((rc = pd_normalize_record(it->r, c->changes, &c->nopts)) < 0)
+            return rc;
+        /* keep the normalizer's warnings (its info-level changes are many) */
+        for (size_t i = 0; i < pd_findings_count(c->changes); i++) {
+            const pd_finding *f = pd_findings_get(c->changes, i);
+            if (f->severity >= PD_SEVERITY_WARNING && (rc = pd_findings_add(it->findings, f)) < 0)
                 return rc;
         }
+    }
+    if (!(c->o->flags & PD_IMPORT_NO_VALIDATE)) {
+        if ((rc = pd_validate_record(it->findings, it->r, &c->vopts)) < 0)
+            return rc;
+        it->nerr = (int)pd_findings_count_at_least(it->findings, PD_SEVERITY_ERROR);
+    }
+    if (it->nerr > 0 && (c->o->flags & PD_IMPORT_STRICT)) {
+        char *why = error_summary(it->findings);
+        if (!why)
+            return PD_ENOMEM;
+        it->why = why;
+        protobuf_c_message_free_unpacked(PD_MSG(it->r), NULL);
+        it->r = NULL;
     }
     return 0;
 }
 
-static int import_record(import_ctx *c, pd_record *r)
+/* Push an item (taken over); 0, or 1 if the writer asked to stop (item freed). */
+static int push(import_ctx *c, item *it)
 {
-    pd_kind kind = pd_store__kind(r);
-    int rc;
-    if (kind == PD_KIND_NONE)
-        return reject(c, "not a record of a known kind", NULL);
-    if (!has_id(r) && (rc = stable_id(r, kind)) < 0)
-        return rc;
-    pd_findings_clear(c->findings);
-    pd_findings_clear(c->changes);
-    if (!(c->o->flags & PD_IMPORT_NO_NORMALIZE)) {
-        c->nopts.record = pd_reader_record_index(c->rd);
-        if ((rc = pd_normalize_record(r, c->changes, &c->nopts)) < 0)
-            return rc;
-        if ((rc = collect_findings(c)) < 0)
-            return rc;
+    pthread_mutex_lock(&c->mu);
+    while (c->count == QUEUE_CAP && !c->stop)
+        pthread_cond_wait(&c->not_full, &c->mu);
+    if (c->stop) {
+        pthread_mutex_unlock(&c->mu);
+        item_free(it);
+        return 1;
     }
-    int nerr = 0;
-    if (!(c->o->flags & PD_IMPORT_NO_VALIDATE)) {
-        if ((rc = pd_validate_record(c->findings, r, &c->vopts)) < 0)
-            return rc;
-        nerr = (int)pd_findings_count_at_least(c->findings, PD_SEVERITY_ERROR);
+    c->q[(c->head + c->count) % QUEUE_CAP] = *it;
+    c->count++;
+    pthread_cond_signal(&c->not_empty);
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
+static void producer_finish(import_ctx *c, int fatal)
+{
+    pthread_mutex_lock(&c->mu);
+    if (fatal < 0) {
+        c->fatal = fatal;
+        c->fatal_err = *pd_error_last();
+        snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s", c->fatal_err.message);
     }
-    if (nerr > 0 && (c->o->flags & PD_IMPORT_STRICT)) {
-        char *why = error_summary(c->findings);
-        if (!why)
-            return PD_ENOMEM;
-        rc = reject(c, why, NULL);
-        free(why);
-        return rc;
+    c->producer_done = 1;
+    pthread_cond_broadcast(&c->not_empty);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void *producer(void *arg)
+{
+    import_ctx *c = arg;
+    int fatal = 0;
+    for (;;) {
+        item it;
+        memset(&it, 0, sizeof it);
+        int rc = pd_reader_next(&it.r, c->rd);
+        if (rc == PD_ITEROVER)
+            break;
+        if (rc == PD_EIO || rc == PD_ENOMEM) {
+            fatal = rc;
+            break;
+        }
+        it.index = pd_reader_record_index(c->rd);
+        it.offset = pd_reader_offset(c->rd);
+        size_t len = 0;
+        const unsigned char *raw = pd_reader_raw(c->rd, &len);
+        if (raw && (it.raw = malloc(len ? len : 1)) != NULL) {
+            memcpy(it.raw, raw, len);
+            it.raw_len = len;
+        }
+        if (rc < 0)
+            rc = set_reject(&it, pd_error_last()->message, pd_error_last()->field_path);
+        else
+            rc = prepare(c, &it);
+        if (rc < 0 || (raw && !it.raw)) {
+            fatal = rc < 0 ? rc : pd_error__oom();
+            item_free(&it);
+            break;
+        }
+        if (push(c, &it))
+            break;
     }
+    producer_finish(c, fatal);
+    return NULL;
+}
+
+/* ---- the writer (calling thread) ------------------------------------------------- */
+
+/* The next item: 1 and *it, or 0 at the end (the reader finished and the queue is empty). */
+static int pop(import_ctx *c, item *it)
+{
+    pthread_mutex_lock(&c->mu);
+    while (c->count == 0 && !c->producer_done)
+        pthread_cond_wait(&c->not_empty, &c->mu);
+    int got = c->count > 0;
+    if (got) {
+        *it = c->q[c->head];
+        c->head = (c->head + 1) % QUEUE_CAP;
+        c->count--;
+        pthread_cond_signal(&c->not_full);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return got;
+}
+
+static int store_item(import_ctx *c, item *it)
+{
+    if (it->why)
+        return reject(c, it, it->why, it->path);
     pd_store_outcome outcome = 0;
     int dup = 0;
-    rc = pd_store__put(&outcome, c->st, r, &c->w, c->findings, nerr > 0, 0, &dup,
-                       &c->n.findings);
+    int rc = pd_store__put(&outcome, c->st, it->r, &c->w, it->findings, it->nerr > 0, 0, &dup,
+                           &c->n.findings);
     if (rc == PD_ENOTFOUND || rc == PD_EINVALID) {
         /* unknown reference or unusable record: refused by policy, kept as a reject */
         char why[1024], path[256];
         snprintf(why, sizeof why, "%s", pd_error_last()->message);
         snprintf(path, sizeof path, "%s",
                  pd_error_last()->field_path ? pd_error_last()->field_path : "");
-        return reject(c, why, path[0] ? path : NULL);
+        return reject(c, it, why, path[0] ? path : NULL);
     }
     if (rc < 0)
         return rc;
@@ -264,45 +395,71 @@ static int import_record(import_ctx *c, pd_record *r)
         c->n.updated++;
     else
         c->n.unchanged++;
-    if (nerr > 0)
+    if (it->nerr > 0)
         c->n.needs_review++;
     c->n.duplicates += dup;
     return 0;
 }
 
-static int import_loop(import_ctx *c)
+static int writer_loop(import_ctx *c)
 {
     size_t batch = c->o->batch_size ? c->o->batch_size : DEFAULT_BATCH;
-    for (;;) {
-        pd_record *r = NULL;
-        int rc = pd_reader_next(&r, c->rd);
-        if (rc == PD_ITEROVER)
-            break;
-        if (rc == PD_EIO || rc == PD_ENOMEM)
-            return rc;
-        int brc = batch_begin(c);
-        if (brc < 0) {
-            if (r)
-                protobuf_c_message_free_unpacked(PD_MSG(r), NULL);
-            return brc;
+    long long offset = 0;
+    item it;
+    while (pop(c, &it)) {
+        offset = it.offset;
+        int rc = batch_begin(c);
+        if (rc == 0) {
+            c->n.read++;
+            rc = store_item(c, &it);
         }
-        c->n.read++;
-        if (rc < 0) {
-            char why[1024], path[256];
-            snprintf(why, sizeof why, "%s", pd_error_last()->message);
-            snprintf(path, sizeof path, "%s",
-                     pd_error_last()->field_path ? pd_error_last()->field_path : "");
-            rc = reject(c, why, path[0] ? path : NULL);
-        } else {
-            rc = import_record(c, r);
-            protobuf_c_message_free_unpacked(PD_MSG(r), NULL);
-        }
+        item_free(&it);
         if (rc < 0)
             return rc;
-        if (++c->batch_n >= batch && (rc = batch_commit(c)) < 0)
+        if (++c->batch_n >= batch && (rc = batch_commit(c, offset)) < 0)
             return rc;
     }
-    return batch_commit(c);
+    if (c->fatal) {
+        pd_error__set(c->fatal, "%s", c->fatal_msg);
+        pd_error__set_position(c->fatal_err.source, c->fatal_err.line, c->fatal_err.column,
+                               c->fatal_err.record, c->fatal_err.offset);
+        return c->fatal;
+    }
+    return batch_commit(c, offset);
+}
+
+/* Run the pipeline: start the reader thread, write, stop and join it. */
+static int import_run(import_ctx *c)
+{
+    pthread_t th;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->not_empty, NULL);
+    pthread_cond_init(&c->not_full, NULL);
+    int rc;
+    /* build normalize's lazy tables here, before the thread starts (both threads use
+     * them): pthread_once is safe anyway, but this keeps race detectors quiet */
+    char *warm = NULL;
+    if (pd_normalize_fold(&warm, "\xc4\x90\xe1\xbb\x97") == 0)
+        pd_free(warm);
+    if (pthread_create(&th, NULL, producer, c) != 0) {
+        rc = pd_error__set(PD_ENOMEM, "store: cannot start the reader thread");
+    } else {
+        rc = writer_loop(c);
+        pthread_mutex_lock(&c->mu);
+        c->stop = 1;
+        pthread_cond_broadcast(&c->not_full);
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(th, NULL);
+        while (c->count > 0) { /* what the reader left after an error */
+            item_free(&c->q[c->head]);
+            c->head = (c->head + 1) % QUEUE_CAP;
+            c->count--;
+        }
+    }
+    pthread_cond_destroy(&c->not_full);
+    pthread_cond_destroy(&c->not_empty);
+    pthread_mutex_destroy(&c->mu);
+    return rc;
 }
 
 static int import_open(import_ctx *c, const char *path)
@@ -326,9 +483,7 @@ static int import_open(import_ctx *c, const char *path)
         if (c->format == PD_FORMAT_CSV)
             copy_csv_header(c->rej, path);
     }
-    if ((rc = pd_findings_new(&c->findings)) < 0 || (rc = pd_findings_new(&c->changes)) < 0)
-        return rc;
-    return 0;
+    return pd_findings_new(&c->changes);
 }
 
 static void set_cache(pd_store *st, long long pages)
@@ -342,8 +497,7 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
                     const pd_import_options *opts)
 {
     pd_import_options defaults = PD_IMPORT_OPTIONS_INIT;
-    import_ctx c;
-    memset(&c, 0, sizeof c);
+    import_ctx *c = NULL;
     if (out)
         memset(out, 0, sizeof *out);
     if (!st || !path)
@@ -356,20 +510,22 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
     if (st->explicit_tx)
         return pd_error__set(PD_EINVALID, "store: import makes its own transactions: commit "
                                           "first");
-    c.st = st;
-    c.o = opts ? opts : &defaults;
-    c.source = path;
-    pd_normalize_options_init(&c.nopts, PD_NORMALIZE_OPTIONS_VERSION);
-    pd_validate_options_init(&c.vopts, PD_VALIDATE_OPTIONS_VERSION);
-    c.w.version = PD_STORE_WRITE_VERSION;
-    c.w.author = c.o->author;
-    c.w.reason = c.o->reason ? c.o->reason : "import";
-    c.w.decision_number = c.o->decision_number;
-    int rc = import_open(&c, path);
+    if (!(c = calloc(1, sizeof *c)))
+        return pd_error__oom();
+    c->st = st;
+    c->o = opts ? opts : &defaults;
+    c->source = path;
+    pd_normalize_options_init(&c->nopts, PD_NORMALIZE_OPTIONS_VERSION);
+    pd_validate_options_init(&c->vopts, PD_VALIDATE_OPTIONS_VERSION);
+    c->w.version = PD_STORE_WRITE_VERSION;
+    c->w.author = c->o->author;
+    c->w.reason = c->o->reason ? c->o->reason : "import";
+    c->w.decision_number = c->o->decision_number;
+    int rc = import_open(c, path);
     if (rc == 0) {
         set_cache(st, -(long long)BULK_CACHE_KIB);
-        rc = import_loop(&c);
-        if (rc < 0 && c.in_batch) {
+        rc = import_run(c);
+        if (rc < 0 && c->in_batch) {
             /* keep the error: ROLLBACK must not overwrite it */
             pd_error e = *pd_error_last();
             char msg[1024];
@@ -388,15 +544,15 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
         set_cache(st, st->cache_pages_default);
         st->no_deletes = 0;
     }
-    if (c.rej && fclose(c.rej) != 0 && rc == 0)
+    if (c->rej && fclose(c->rej) != 0 && rc == 0)
         rc = pd_error__set(PD_EIO, "store: writing the reject file failed");
-    if (c.rej_why)
-        fclose(c.rej_why);
-    pd_reader_free(c.rd);
-    pd_findings_free(c.findings);
-    pd_findings_free(c.changes);
+    if (c->rej_why)
+        fclose(c->rej_why);
+    pd_reader_free(c->rd);
+    pd_findings_free(c->changes);
     if (out)
-        *out = c.n;
+        *out = c->n;
+    free(c);
     return rc;
 }
 
