@@ -362,7 +362,9 @@ typedef struct pd_import_stats {
  * decode, give records without an id a stable content-derived id (docs/api/store.md),
  * normalize, validate, store with findings; rejects go to the rejects table (reason
  * and original bytes) and to the reject file. A crash leaves whole batches only;
- * importing the same file again changes nothing.
+ * importing the same file again changes nothing. Decoding, normalizing and validating
+ * run in a helper thread the function starts and joins (records are stored in input
+ * order); callbacks are called from the calling thread.
  *
  * @param[out] out  the counts (also filled, as far as it went, on failure); may be NULL
  * @param path  the input file ("-" = standard input)
