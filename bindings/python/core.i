@@ -146,3 +146,34 @@ int pd_py_uuid_cmp(const pd_uuid *a, const pd_uuid *b) { return pd_uuid_cmp(a, b
 int pd_py_uuid_is_nil(const pd_uuid *a) { return pd_uuid_is_nil(a); }
 %}
 
+
+/* ---- findings (finding.h) ----------------------------------------------------- */
+%nodefaultctor pd_findings;
+typedef struct pd_findings {} pd_findings;
+%extend pd_findings { ~pd_findings() { pd_findings_free($self); } }
+PD_OUT_HANDLE(pd_findings)
+pd_rc pd_findings_new(pd_findings **out);
+size_t pd_findings_count(const pd_findings *list);
+void pd_findings_clear(pd_findings *list);
+size_t pd_findings_count_at_least(const pd_findings *list, int min);
+const char *pd_severity_name(int s);
+%inline %{
+/* pd_findings_add with the finding's fields as arguments. */
+pd_rc pd_py_findings_add(pd_findings *list, const char *rule, int severity, const char *path,
+                         const char *message_vi, const char *message_en,
+                         const char *old_value, const char *new_value, long record)
+{
+    pd_finding f = {.rule = rule, .severity = (pd_severity)severity, .path = path,
+                    .message_vi = message_vi, .message_en = message_en,
+                    .old_value = old_value, .new_value = new_value, .record = record};
+    return pd_findings_add(list, &f);
+}
+/* pd_findings_get + pd_finding_to_json: the i-th finding as its JSON text. */
+pd_rc pd_py_findings_json(char **out, const pd_findings *list, size_t i)
+{
+    const pd_finding *f = pd_findings_get(list, i);
+    if (!f)
+        return PD_ENOTFOUND;
+    return pd_finding_to_json(out, f);
+}
+%}

@@ -59,3 +59,41 @@ def strip(record, level="none"):
     ("none", "personal" or "sensitive"); returns how many fields were cleared."""
     lvl = _CLASS_BY_NAME[level] if isinstance(level, str) else int(level)
     return _c.pd_record_strip(record._h, lvl)
+
+
+# ---- findings (finding.h) -------------------------------------------------------
+class Findings:
+    """A list of findings owned by the library (what normalize and validate fill);
+    iterate it for dicts (the findings JSONL objects)."""
+
+    SEVERITY = {"info": 1, "warning": 2, "error": 3}
+
+    def __init__(self):
+        self._h = _c.pd_findings_new()
+
+    def add(self, rule, severity="error", path="", message_vi="", message_en="",
+            old=None, new=None, record=0):
+        sev = self.SEVERITY[severity] if isinstance(severity, str) else int(severity)
+        _c.pd_py_findings_add(self._h, rule, sev, path, message_vi, message_en, old, new,
+                              record)
+
+    def __len__(self):
+        return _c.pd_findings_count(self._h)
+
+    def __getitem__(self, i):
+        import json
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return json.loads(_c.pd_py_findings_json(self._h, i))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def count_at_least(self, severity):
+        sev = self.SEVERITY[severity] if isinstance(severity, str) else int(severity)
+        return _c.pd_findings_count_at_least(self._h, sev)
+
+    def clear(self):
+        _c.pd_findings_clear(self._h)

@@ -43,3 +43,25 @@ def test_uuid_helpers():
         partydata._c.pd_py_uuid_cmp("x", a)
     assert partydata._c.pd_uuid_time_ms(a) > 1700000000000
     assert partydata._c.pd_code_name(-4) == "PD_ENOTFOUND"
+
+
+def test_findings_list():
+    fs = partydata.Findings()
+    assert len(fs) == 0
+    fs.add("PD-R014", "error", "id_numbers[0].number", "CCCD không đủ 12 chữ số",
+           "CCCD is not 12 digits", old="12 3", new="123", record=4)
+    fs.add("PD-R043", "warning", "contacts.phones[0]")
+    assert len(fs) == 2
+    f = fs[0]
+    assert f["rule"] == "PD-R014" and f["severity"] == "error"
+    assert f["old"] == "12 3" and f["new"] == "123" and f["record"] == 4
+    assert [x["rule"] for x in fs] == ["PD-R014", "PD-R043"]
+    assert fs[-1]["severity"] == "warning"
+    assert fs.count_at_least("warning") == 2 and fs.count_at_least("error") == 1
+    with pytest.raises(IndexError):
+        fs[2]
+    with pytest.raises(partydata.InvalidError):
+        fs.add(None)
+    assert partydata._c.pd_severity_name(3) == "error"
+    fs.clear()
+    assert len(fs) == 0
