@@ -110,3 +110,44 @@ pd_rc pd_py_writer_open(pd_writer **out, const char *path, int format)
     return pd_writer_open(out, path, &o);
 }
 %}
+
+%inline %{
+/* pd_reader_open_memory over a bytes object: every record it holds, as a list of
+ * owned pd_record proxies; the first bad record raises (the buffer only needs to
+ * live for this call, so the reader never outlives it). */
+PyObject *pd_py_decode_all(PyObject *data, int format, unsigned flags)
+{
+    char *buf = NULL;
+    Py_ssize_t len = 0;
+    if (PyBytes_AsStringAndSize(data, &buf, &len) < 0)
+        return NULL;
+    pd_reader_options o;
+    pd_reader_options_init(&o, PD_READER_OPTIONS_VERSION);
+    o.format = (pd_format)format;
+    o.flags = flags;
+    o.name = "<bytes>";
+    pd_reader *rd = NULL;
+    int rc = pd_reader_open_memory(&rd, buf, (size_t)len, &o);
+    if (rc < 0) {
+        pd_py_raise(rc);
+        return NULL;
+    }
+    PyObject *list = PyList_New(0);
+    pd_record *r = NULL;
+    while (list && (rc = pd_reader_next(&r, rd)) == 0) {
+        PyObject *obj = SWIG_NewPointerObj(SWIG_as_voidptr(r), SWIGTYPE_p_pd_record, SWIG_POINTER_OWN);
+        if (!obj || PyList_Append(list, obj) < 0) {
+            Py_XDECREF(obj);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(obj);
+    }
+    pd_reader_free(rd);
+    if (list && rc != PD_ITEROVER) {
+        pd_py_raise(rc);
+        Py_CLEAR(list);
+    }
+    return list;
+}
+%}

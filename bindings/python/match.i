@@ -72,7 +72,8 @@ const char *pd_match_level_name(int level);
 pd_rc pd_py_matcher_new(pd_matcher **out, double threshold, unsigned int flags,
                         int em_iterations, long max_block)
 {
-    pd_match_options o = PD_MATCH_OPTIONS_INIT;
+    pd_match_options o;
+    pd_match_options_init(&o, PD_MATCH_OPTIONS_VERSION);
     o.threshold = threshold;
     o.flags = flags;
     o.em_iterations = em_iterations;
@@ -284,7 +285,8 @@ pd_rc pd_py_merge3(pd_record **out, pd_strarray *conflicts, const pd_record *bas
 pd_rc pd_py_merge_members(pd_py_store *s, const pd_uuid *survivor, const pd_uuid *loser,
                           const char *reason, const char *decision_number, const char *author)
 {
-    pd_merge_options o = PD_MERGE_OPTIONS_INIT;
+    pd_merge_options o;
+    pd_merge_options_init(&o, PD_MERGE_OPTIONS_VERSION);
     o.reason = reason;
     o.decision_number = decision_number;
     o.author = author;
@@ -293,7 +295,8 @@ pd_rc pd_py_merge_members(pd_py_store *s, const pd_uuid *survivor, const pd_uuid
 
 pd_rc pd_py_unmerge_member(pd_py_store *s, const pd_uuid *loser, const char *reason)
 {
-    pd_merge_options o = PD_MERGE_OPTIONS_INIT;
+    pd_merge_options o;
+    pd_merge_options_init(&o, PD_MERGE_OPTIONS_VERSION);
     o.reason = reason;
     return pd_unmerge_member(s ? s->st : NULL, loser, &o);
 }
@@ -308,7 +311,8 @@ PyObject *pd_py_org_merge(pd_py_store *s, const char *from, const char *to,
                           const char *decision_number, int year, int month, int day,
                           const char *reason, const char *author, int dry_run)
 {
-    pd_org_merge_options o = PD_ORG_MERGE_OPTIONS_INIT;
+    pd_org_merge_options o;
+    pd_org_merge_options_init(&o, PD_ORG_MERGE_OPTIONS_VERSION);
     o.decision_number = decision_number;
     o.date.year = year;
     o.date.month = month;

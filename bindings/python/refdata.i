@@ -50,8 +50,9 @@ static PyObject *pd_py_rd_conversion(const pd_conversion *v)
 
 static PyObject *pd_py_rd_ethnic(const pd_ethnic_group *g)
 {
-    return Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N}", "code_2008", pd_py_rd_str(g->code_2008),
-                         "code_1979", pd_py_rd_str(g->code_1979), "name", pd_py_rd_str(g->name),
+    return Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N}", "code_2008",
+                         pd_py_rd_str(pd_refdata_ethnic_code(g, PD_ETHNIC_LIST_2008)), "code_1979",
+                         pd_py_rd_str(pd_refdata_ethnic_code(g, PD_ETHNIC_LIST_1979)), "name", pd_py_rd_str(g->name),
                          "aliases", pd_py_rd_str(g->aliases), "name_1979", pd_py_rd_str(g->name_1979),
                          "other_names_1979", pd_py_rd_str(g->other_names_1979));
 }

@@ -62,7 +62,8 @@ static PyObject *pd_py_rule_dict(const pd_rule *r)
 static void pd_py_fill_opts(pd_validate_options *o, const pd_date *as_of, const pd_date *today,
                             unsigned flags, const char *rules)
 {
-    pd_validate_options d = PD_VALIDATE_OPTIONS_INIT;
+    pd_validate_options d;
+    pd_validate_options_init(&d, PD_VALIDATE_OPTIONS_VERSION);
     *o = d;
     if (as_of)
         o->as_of = *as_of;

@@ -13,7 +13,7 @@ from . import partydata_c as _c
 from . import _errors
 from ._record import wrap
 
-__all__ = ["Format", "read", "write", "Reader", "Writer", "csv_columns"]
+__all__ = ["Format", "read", "write", "decode", "Reader", "Writer", "csv_columns"]
 
 _ITEROVER = -31
 _FORMATS = {None: _c.PD_FORMAT_AUTO, "auto": _c.PD_FORMAT_AUTO, "pb": _c.PD_FORMAT_PB,
@@ -147,6 +147,14 @@ def write(path, records, format=None):
         for r in records:
             w.write(r)
         return w.count
+
+
+def decode(data, format="pb", ignore_unknown=False):
+    """The records held in a bytes object (a protobuf stream, JSON Lines or CSV),
+    as a list; the first bad record raises ParseError with its position."""
+    fmt = _format(format)
+    flags = _c.PD_JSON_IGNORE_UNKNOWN if ignore_unknown else 0
+    return [wrap(h) for h in _c.pd_py_decode_all(bytes(data), fmt, flags)]
 
 
 def csv_columns():

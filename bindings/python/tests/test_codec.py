@@ -95,3 +95,22 @@ def test_codec_csv_columns_and_formats():
     assert c.pd_py_format_parse("pb") == pd.Format.PB
     with pytest.raises(pd.InvalidError):
         c.pd_py_format_parse("xml")
+
+
+def test_decode_bytes_pb_and_jsonl(tmp_path):
+    a = pd.Member(full_name="Lê Văn Tám")
+    b = pd.Member(full_name="Đỗ Thị Mười")
+    path = str(tmp_path / "two.pb")
+    pd.write(path, [a, b])
+    with open(path, "rb") as f:
+        got = pd.decode(f.read())
+    assert got == [a, b]
+    data = (a.to_json() + "\n" + b.to_json() + "\n").encode()
+    got = pd.decode(data, "jsonl")
+    assert [r.full_name for r in got] == ["Lê Văn Tám", "Đỗ Thị Mười"]
+    assert pd.decode(b"", "pb") == []
+    with pytest.raises(pd.ParseError) as ei:
+        pd.decode(data + b'{"member": {"nope": 1}}\n', "jsonl")
+    assert ei.value.record == 3
+    with pytest.raises(pd.InvalidError):
+        pd.decode(data, "xml")
