@@ -92,7 +92,8 @@ static int has_id(const pd_record *r)
  * The last error is per thread: the reader copies what it needs into the item.
  */
 
-#define QUEUE_CAP 256
+#define QUEUE_CAP 8 /* chunks */
+#define CHUNK 64     /* records a chunk: one lock and one wake-up per chunk */
 
 typedef struct item {
     pd_record *r;         /* the record to store, or NULL for a reject */
@@ -104,6 +105,11 @@ typedef struct item {
     pd_findings *findings;
     int nerr;
 } item;
+
+typedef struct chunk {
+    size_t n;
+    item it[CHUNK];
+} chunk;
 
 typedef struct import_ctx {
     pd_store *st;
@@ -122,7 +128,7 @@ typedef struct import_ctx {
     /* the queue */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
-    item q[QUEUE_CAP];
+    chunk *q[QUEUE_CAP];
     size_t head, count;
     int producer_done; /* the reader thread finished (end, stop or fatal) */
     int stop;          /* the writer asks the reader to stop */
@@ -141,6 +147,15 @@ static void item_free(item *it)
     free(it->raw);
     pd_findings_free(it->findings);
     memset(it, 0, sizeof *it);
+}
+
+static void chunk_free(chunk *ch, size_t from)
+{
+    if (!ch)
+        return;
+    for (size_t i = from; i < ch->n; i++)
+        item_free(&ch->it[i]);
+    free(ch);
 }
 
 static void write_varint(FILE *fp, uint64_t v)
@@ -283,18 +298,18 @@ static int prepare(import_ctx *c, item *it)
     return 0;
 }
 
-/* Push an item (taken over); 0, or 1 if the writer asked to stop (item freed). */
-static int push(import_ctx *c, item *it)
+/* Push a chunk (taken over); 0, or 1 if the writer asked to stop (chunk freed). */
+static int push(import_ctx *c, chunk *ch)
 {
     pthread_mutex_lock(&c->mu);
     while (c->count == QUEUE_CAP && !c->stop)
         pthread_cond_wait(&c->not_full, &c->mu);
     if (c->stop) {
         pthread_mutex_unlock(&c->mu);
-        item_free(it);
+        chunk_free(ch, 0);
         return 1;
     }
-    c->q[(c->head + c->count) % QUEUE_CAP] = *it;
+    c->q[(c->head + c->count) % QUEUE_CAP] = ch;
     c->count++;
     pthread_cond_signal(&c->not_empty);
     pthread_mutex_unlock(&c->mu);
@@ -317,58 +332,73 @@ static void producer_finish(import_ctx *c, int fatal)
 static void *producer(void *arg)
 {
     import_ctx *c = arg;
-    int fatal = 0;
+    int fatal = 0, stopped = 0;
+    chunk *ch = NULL;
     for (;;) {
-        item it;
-        memset(&it, 0, sizeof it);
-        int rc = pd_reader_next(&it.r, c->rd);
+        if (!ch && !(ch = calloc(1, sizeof *ch))) {
+            fatal = pd_error__oom();
+            break;
+        }
+        item *it = &ch->it[ch->n];
+        int rc = pd_reader_next(&it->r, c->rd);
         if (rc == PD_ITEROVER)
             break;
         if (rc == PD_EIO || rc == PD_ENOMEM) {
             fatal = rc;
             break;
         }
-        it.index = pd_reader_record_index(c->rd);
-        it.offset = pd_reader_offset(c->rd);
+        ch->n++;
+        it->index = pd_reader_record_index(c->rd);
+        it->offset = pd_reader_offset(c->rd);
         size_t len = 0;
         const unsigned char *raw = pd_reader_raw(c->rd, &len);
-        if (raw && (it.raw = malloc(len ? len : 1)) != NULL) {
-            memcpy(it.raw, raw, len);
-            it.raw_len = len;
+        if (raw && (it->raw = malloc(len ? len : 1)) != NULL) {
+            memcpy(it->raw, raw, len);
+            it->raw_len = len;
         }
         if (rc < 0)
-            rc = set_reject(&it, pd_error_last()->message, pd_error_last()->field_path);
+            rc = set_reject(it, pd_error_last()->message, pd_error_last()->field_path);
         else
-            rc = prepare(c, &it);
-        if (rc < 0 || (raw && !it.raw)) {
+            rc = prepare(c, it);
+        if (rc < 0 || (raw && !it->raw)) {
             fatal = rc < 0 ? rc : pd_error__oom();
-            item_free(&it);
+            ch->n--;
+            item_free(it);
             break;
         }
-        if (push(c, &it))
-            break;
+        if (ch->n == CHUNK) {
+            stopped = push(c, ch);
+            ch = NULL;
+            if (stopped)
+                break;
+        }
     }
+    /* what was read before the end (or a fatal error) still goes to the writer */
+    if (ch && ch->n && !stopped)
+        stopped = push(c, ch);
+    else
+        chunk_free(ch, 0);
     producer_finish(c, fatal);
     return NULL;
 }
 
 /* ---- the writer (calling thread) ------------------------------------------------- */
 
-/* The next item: 1 and *it, or 0 at the end (the reader finished and the queue is empty). */
-static int pop(import_ctx *c, item *it)
+/* The next chunk, or NULL at the end (the reader finished and the queue is empty). */
+static chunk *pop(import_ctx *c)
 {
+    chunk *ch = NULL;
     pthread_mutex_lock(&c->mu);
     while (c->count == 0 && !c->producer_done)
         pthread_cond_wait(&c->not_empty, &c->mu);
-    int got = c->count > 0;
-    if (got) {
-        *it = c->q[c->head];
+    if (c->count > 0) {
+        ch = c->q[c->head];
         c->head = (c->head + 1) % QUEUE_CAP;
         c->count--;
         pthread_cond_signal(&c->not_full);
     }
     pthread_mutex_unlock(&c->mu);
-    return got;
+    return ch;
 }
 
 static int store_item(import_ctx *c, item *it)
@@ -405,19 +435,25 @@ static int writer_loop(import_ctx *c)
 {
     size_t batch = c->o->batch_size ? c->o->batch_size : DEFAULT_BATCH;
     long long offset = 0;
-    item it;
-    while (pop(c, &it)) {
-        offset = it.offset;
-        int rc = batch_begin(c);
-        if (rc == 0) {
-            c->n.read++;
-            rc = store_item(c, &it);
+    chunk *ch;
+    while ((ch = pop(c)) != NULL) {
+        for (size_t i = 0; i < ch->n; i++) {
+            item *it = &ch->it[i];
+            offset = it->offset;
+            int rc = batch_begin(c);
+            if (rc == 0) {
+                c->n.read++;
+                rc = store_item(c, it);
+            }
+            item_free(it);
+            if (rc == 0 && ++c->batch_n >= batch)
+                rc = batch_commit(c, offset);
+            if (rc < 0) {
+                chunk_free(ch, i + 1);
+                return rc;
+            }
         }
-        item_free(&it);
-        if (rc < 0)
-            return rc;
-        if (++c->batch_n >= batch && (rc = batch_commit(c, offset)) < 0)
-            return rc;
+        free(ch);
     }
     if (c->fatal) {
         pd_error__set(c->fatal, "%s", c->fatal_msg);
@@ -451,7 +487,7 @@ static int import_run(import_ctx *c)
         pthread_mutex_unlock(&c->mu);
         pthread_join(th, NULL);
         while (c->count > 0) { /* what the reader left after an error */
-            item_free(&c->q[c->head]);
+            chunk_free(c->q[c->head], 0);
             c->head = (c->head + 1) % QUEUE_CAP;
             c->count--;
         }
