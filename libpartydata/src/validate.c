@@ -85,6 +85,41 @@ static int32_t days_from_civil(int y, int m, int d)
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+/* Day number of 1 January of the years 1800..2200 (compile-time constants: the rules
+ * run ~25 date conversions per member, so the common years skip the division-heavy
+ * general formula; days_from_civil stays the reference outside this range). */
+#define PD_V_Y0 1800
+#define PD_V_NY 400
+#define YD(y) (365 * ((y)-1970) + ((y)-1) / 4 - ((y)-1) / 100 + ((y)-1) / 400 - 477)
+#define YD10(y) YD(y), YD((y) + 1), YD((y) + 2), YD((y) + 3), YD((y) + 4), YD((y) + 5), \
+                YD((y) + 6), YD((y) + 7), YD((y) + 8), YD((y) + 9)
+#define YD100(y) YD10(y), YD10((y) + 10), YD10((y) + 20), YD10((y) + 30), YD10((y) + 40), \
+                 YD10((y) + 50), YD10((y) + 60), YD10((y) + 70), YD10((y) + 80), YD10((y) + 90)
+static const int32_t pd_v_year_day[PD_V_NY + 1] = { YD100(1800), YD100(1900), YD100(2000),
+                                                    YD100(2100), YD(2200) };
+#undef YD10
+#undef YD100
+#undef YD
+
+/* days before month m (1-based index m-1), common and leap years */
+static const int16_t pd_v_mcum[2][13] = {
+    { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365 },
+    { 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366 }
+};
+
+/* 1 January of y and whether y is a leap year (y >= 1) */
+static inline int32_t year_start(int y, int *leap)
+{
+    unsigned i = (unsigned)(y - PD_V_Y0);
+    if (i < PD_V_NY) {
+        int32_t a = pd_v_year_day[i];
+        *leap = pd_v_year_day[i + 1] - a == 366;
+        return a;
+    }
+    *leap = is_leap(y);
+    return days_from_civil(y, 1, 1);
+}
+
 static int days_in_month(int y, int m)
 {
     static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -105,19 +140,32 @@ static int date_valid(int y, int m, int d)
         return 0;
     if (d && !m)
         return 0;
-    if (d && d > days_in_month(y, m))
+    if (d > 28 && d > days_in_month(y, m))
         return 0;
     return 1;
 }
 
+/* the interval of the completions of y-m-d (same result as the definition:
+ * lo = days_from_civil(y, m|1, d|1), hi = days_from_civil(y, m|12, d|last day)) */
 static span span_of(int y, int m, int d)
 {
     span s = { 0, y, m, d, 0, 0 };
-    if (!date_valid(y, m, d))
+    if (y < 1 || y > 9999 || (unsigned)m > 12 || (unsigned)d > 31 || (d && !m))
         return s;
+    int leap;
+    int32_t y0 = year_start(y, &leap);
+    if (!m) {
+        s.lo = y0;
+        s.hi = y0 + 364 + leap;
+    } else {
+        int32_t m0 = y0 + pd_v_mcum[leap][m - 1];
+        int len = pd_v_mcum[leap][m] - pd_v_mcum[leap][m - 1];
+        if (d > len)
+            return s;
+        s.lo = d ? m0 + d - 1 : m0;
+        s.hi = d ? s.lo : m0 + len - 1;
+    }
     s.ok = 1;
-    s.lo = days_from_civil(y, m ? m : 1, d ? d : 1);
-    s.hi = days_from_civil(y, m ? m : 12, d ? d : days_in_month(y, m ? m : 12));
     return s;
 }
 
@@ -655,13 +703,40 @@ static void walk_field(walk *w, const ProtobufCMessage *m, const ProtobufCFieldD
     }
 }
 
+/* Cheap test, inlined in the loop, of whether walk_field has anything to look at:
+ * numbers and booleans never, absent or empty fields never (an empty string is clean,
+ * an absent optional enum or bytes field is not checked). Saves a call per field. */
+static inline int field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+    const char *base = (const char *)m;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_MESSAGE:
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+            return *(const size_t *)(base + f->quantifier_offset) != 0;
+        if (f->type == PROTOBUF_C_TYPE_STRING) {
+            const char *s = *(char *const *)(base + f->offset);
+            return s && *s;
+        }
+        return *(void *const *)(base + f->offset) != NULL;
+    case PROTOBUF_C_TYPE_BYTES:
+    case PROTOBUF_C_TYPE_ENUM:
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+            return *(const size_t *)(base + f->quantifier_offset) != 0;
+        return 1; /* walk_field decides (presence flags) */
+    default:
+        return 0;
+    }
+}
+
 static void walk_msg(walk *w, const ProtobufCMessage *m)
 {
     const ProtobufCMessageDescriptor *d = m->descriptor;
     if (d == &pd__pb__provenance__descriptor)
         return;
     for (unsigned i = 0; i < d->n_fields; i++)
-        walk_field(w, m, &d->fields[i]);
+        if (field_present(m, &d->fields[i]))
+            walk_field(w, m, &d->fields[i]);
 }
 
 /* ---- CCCD place codes (from provinces_pre2025.csv) ------------------------------------ */
