@@ -428,30 +428,35 @@ static int text_bad(const char *s)
         return 0;
     if (*p == ' ')
         return 1;
-    unsigned char prev = 0;
     int slow = 0, soft = 0;
-    for (; *p; p++) {
+    for (;; p++) {
+        while ((unsigned char)(*p - 0x21) < 0x5e) /* printable ASCII but space: fine */
+            p++;
         unsigned char ch = *p;
-        if (ch < 0x20 || ch == 0x7f) {
-            if (ch != '\n' && ch != '\t')
-                return 1;
-            soft = 2;
-        } else if (ch == ' ' && prev == ' ') {
-            return 1;
+        if (!ch)
+            break;
+        if (ch == ' ') {
+            if (p[1] == ' ' || p[1] == '\0')
+                return 1; /* double or trailing space */
         } else if (ch >= 0x80) {
             slow = 1;
+        } else if (ch != '\n' && ch != '\t') {
+            return 1; /* C0 control or DEL */
+        } else {
+            soft = 2;
         }
-        prev = ch;
     }
-    if (prev == ' ')
-        return 1;
     if (!slow)
         return soft;
     /* non-ASCII: valid UTF-8, no C1 controls, NFC */
     const utf8proc_uint8_t *q = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), off = 0;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)((const char *)p - s), off = 0;
     int maybe_not_nfc = 0;
     while (off < len) {
+        if (q[off] < 0x80) { /* ASCII, checked above */
+            off++;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(q + off, len - off, &cp);
         if (n <= 0)
@@ -463,7 +468,9 @@ static int text_bad(const char *s)
             return 1; /* C1 controls */
         if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff)
             return 1;
-        if (cp >= 0x300) {
+        if (cp >= 0x300 && !(cp >= 0x1ea0 && cp <= 0x1ef9)) {
+            /* (U+1EA0..U+1EF9, the precomposed Vietnamese letters, are starters
+             * with no decomposition exclusion: nothing to look up) */
             const utf8proc_property_t *pr = utf8proc_get_property(cp);
             if (pr->combining_class != 0 || pr->comp_exclusion ||
                 pr->category == UTF8PROC_CATEGORY_MN || pr->category == UTF8PROC_CATEGORY_MC ||
@@ -513,6 +520,10 @@ static int name_mojibake(const char *s)
     utf8proc_int32_t prev = 0;
     while (off < len) {
         utf8proc_int32_t cp;
+        if (q[off] < 0x80) { /* ASCII: no glyph nor continuation to look at */
+            prev = q[off++];
+            continue;
+        }
         utf8proc_ssize_t n = utf8proc_iterate(q + off, len - off, &cp);
         if (n <= 0)
             return 0; /* invalid UTF-8 is R002's */
