@@ -732,6 +732,60 @@ static int case_pass(pd_nbuf *b, const char *a, size_t len)
 
 /* Clean + case: result in b (tmp is scratch). *ch receives CH_* plus 32 for a case change. */
 #define CH_CASE 32u
+/* 1 when case_pass(a) would give `a` back unchanged, for a string that clean_fast()
+ * accepted (so non-ASCII is only C3..C6 xx and E1 BA|BB xx, valid UTF-8); 0 when it
+ * would change it or when unsure (then the caller runs the full name_clean). Same
+ * decisions as case_pass for ASCII and for the table's cased letters. */
+static int case_clean(const char *a, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)a, *end = p + len;
+    int word_len = 0, prev_apos_after_single = 0;
+    pthread_once(&cp_once, cp_table_init);
+    while (p < end) {
+        unsigned c = *p;
+        int32_t cp, o;
+        const cpinfo *ci;
+        if (c < 0x80) {
+            int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (letter) {
+                if (word_len == 0 || prev_apos_after_single) {
+                    if (c >= 'a' && c <= 'z')
+                        return 0;
+                } else if (c >= 'A' && c <= 'Z') {
+                    return 0;
+                }
+                word_len++;
+                prev_apos_after_single = 0;
+            } else if (c == '\'') {
+                prev_apos_after_single = (word_len == 1);
+            } else {
+                prev_apos_after_single = 0;
+                word_len = 0;
+            }
+            p++;
+            continue;
+        }
+        if (c < 0xE0) {
+            cp = (int32_t)(((c & 0x1Fu) << 6) | (p[1] & 0x3Fu));
+            p += 2;
+        } else {
+            cp = (int32_t)(((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
+            p += 3;
+        }
+        if (cp < CP_LO || cp > CP_HI || (cp >= 0x0300 && cp <= 0x036F))
+            return 0;
+        ci = &cp_table[cp - CP_LO];
+        if (!(ci->letter && ci->lower && ci->upper))
+            return 0;
+        o = (word_len == 0 || prev_apos_after_single) ? ci->upper : ci->lower;
+        if (o != cp)
+            return 0;
+        word_len++;
+        prev_apos_after_single = 0;
+    }
+    return 1;
+}
+
 static int name_clean(pd_nbuf *b, pd_nbuf *tmp, const char *s, size_t len, unsigned *ch)
 {
     int rc = text_clean(tmp, s, len, ch);
@@ -1619,7 +1673,7 @@ static void do_text(nctx *c, char **field, int is_name, PdPb__Member *keep_in)
     if (s == NULL || c->rc)
         return;
     n = strlen(s);
-    if (!is_name && n <= PD_NORMALIZE_MAX_FIELD && clean_fast(s, n))
+    if (n <= PD_NORMALIZE_MAX_FIELD && clean_fast(s, n) && (!is_name || case_clean(s, n)))
         return; /* nothing to change: the common case */
     if (!text_ok(c, s, n))
         return;
@@ -2010,9 +2064,12 @@ static int is_name_field(const char *name)
 
 enum { FK_TEXT = 1, FK_NAME, FK_FULL_NAME, FK_PHONE, FK_EMAIL, FK_MSG };
 
+struct fplan;
+
 typedef struct fplan_field {
     const ProtobufCFieldDescriptor *f;
     unsigned char kind;
+    const struct fplan *sub; /* FK_MSG: the plan of the field's message type (NULL: none) */
 } fplan_field;
 
 typedef struct fplan {
@@ -2065,15 +2122,6 @@ static void plan_build(const ProtobufCMessageDescriptor *d)
             plan_build((const ProtobufCMessageDescriptor *)d->fields[i].descriptor);
 }
 
-static void plans_init(void)
-{
-    plan_build(&pd__pb__member__descriptor);
-    plan_build(&pd__pb__organization__descriptor);
-    plan_build(&pd__pb__membership__descriptor);
-    plan_build(&pd__pb__event__descriptor);
-    plan_build(&pd__pb__residence_link__descriptor);
-}
-
 static const fplan *plan_of(const ProtobufCMessageDescriptor *d)
 {
     unsigned i;
@@ -2083,15 +2131,33 @@ static const fplan *plan_of(const ProtobufCMessageDescriptor *d)
     return NULL;
 }
 
-static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member);
+static void plans_init(void)
+{
+    unsigned i, j;
+    plan_build(&pd__pb__member__descriptor);
+    plan_build(&pd__pb__organization__descriptor);
+    plan_build(&pd__pb__membership__descriptor);
+    plan_build(&pd__pb__event__descriptor);
+    plan_build(&pd__pb__residence_link__descriptor);
+    /* link each message field to its type's plan: the walk needs no search */
+    for (i = 0; i < nplans; i++)
+        for (j = 0; j < plans[i].n; j++)
+            plans[i].fields[j].sub =
+                plans[i].fields[j].kind == FK_MSG
+                    ? plan_of((const ProtobufCMessageDescriptor *)plans[i].fields[j].f->descriptor)
+                    : NULL;
+}
 
-static void walk_sub(nctx *c, ProtobufCMessage *sub, PdPb__Member *member)
+static void walk_pl(nctx *c, ProtobufCMessage *msg, const fplan *pl, PdPb__Member *member);
+
+/* `hint`: the plan the field's type has (used when it matches the message) */
+static void walk_sub(nctx *c, ProtobufCMessage *sub, const fplan *hint, PdPb__Member *member)
 {
     const ProtobufCMessageDescriptor *d = sub->descriptor;
     if (d == &pd__pb__date__descriptor)
         do_date(c, (PdPb__Date *)sub);
     else {
-        walk(c, sub, member);
+        walk_pl(c, sub, hint && hint->d == d ? hint : plan_of(d), member);
         if (d == &pd__pb__address__descriptor)
             do_address(c, (PdPb__Address *)sub);
         else if (d == &pd__pb__ethnicity__descriptor)
@@ -2103,9 +2169,8 @@ static void walk_sub(nctx *c, ProtobufCMessage *sub, PdPb__Member *member)
     }
 }
 
-static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member)
+static void walk_pl(nctx *c, ProtobufCMessage *msg, const fplan *pl, PdPb__Member *member)
 {
-    const fplan *pl = plan_of(msg->descriptor);
     unsigned i;
     char *base = (char *)msg;
     if (pl == NULL)
@@ -2124,7 +2189,7 @@ static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member)
                     if (arr[j] == NULL)
                         continue;
                     old = path_push(c, f->name, (long)j);
-                    walk_sub(c, arr[j], member);
+                    walk_sub(c, arr[j], pl->fields[i].sub, member);
                     path_pop(c, old);
                 }
             } else {
@@ -2149,7 +2214,7 @@ static void walk(nctx *c, ProtobufCMessage *msg, PdPb__Member *member)
             if (sub == NULL)
                 continue;
             old = path_push(c, f->name, -1);
-            walk_sub(c, sub, member);
+            walk_sub(c, sub, pl->fields[i].sub, member);
             path_pop(c, old);
         } else {
             char **pp = (char **)(base + f->offset);
@@ -2183,7 +2248,8 @@ int pd_normalize_record(pd_record *r, pd_findings *changes, const pd_normalize_o
     pthread_once(&plans_once, plans_init);
     pd_normalize__nbuf_init(&c.a);
     pd_normalize__nbuf_init(&c.b);
-    walk(&c, msg, msg->descriptor == &pd__pb__member__descriptor ? (PdPb__Member *)msg : NULL);
+    walk_pl(&c, msg, plan_of(msg->descriptor),
+            msg->descriptor == &pd__pb__member__descriptor ? (PdPb__Member *)msg : NULL);
     pd_normalize__nbuf_free(&c.a);
     pd_normalize__nbuf_free(&c.b);
     return c.rc;
