@@ -14,7 +14,11 @@
  * CCCD rules run on every member (refdata's look-up is a linear scan); a test checks
  * the table against refdata. Ethnic, religion and administrative codes are looked up
  * in refdata (refdata.h).
+ *
+ * Global state: the per-message "field plans" of the generic walk (R002, R045, R053,
+ * R054), built once under pthread_once on first use and read-only afterwards.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -748,6 +752,208 @@ static void walk_msg(walk *w, const ProtobufCMessage *m)
     for (unsigned i = 0; i < d->n_fields; i++)
         if (field_present(m, &d->fields[i]))
             walk_field(w, m, &d->fields[i]);
+}
+
+/* Field plans: the same walk as walk_msg/walk_field, with what depends only on the
+ * message type worked out once (which fields can have findings, presence flags, the
+ * id and multi-line field names, the plan of each message field's type). Built on
+ * first use under pthread_once, read-only afterwards; a type without a plan (or a
+ * sub-message of another type than its field says) goes through walk_msg. */
+enum { WK_STR = 1, WK_MSG, WK_ENUM, WK_ID };
+
+struct wplan;
+
+typedef struct wfield {
+    const ProtobufCFieldDescriptor *f;
+    unsigned offset, qoffset; /* f->offset, f->quantifier_offset */
+    unsigned char kind;      /* WK_* */
+    unsigned char repeated;  /* label REPEATED */
+    unsigned char opt;       /* enum / bytes: skip when the has_ flag is 0 */
+    unsigned char multiline; /* string: '\n' and '\t' allowed */
+    const struct wplan *sub; /* WK_MSG: plan of the field's type, NULL = none */
+} wfield;
+
+typedef struct wplan {
+    const ProtobufCMessageDescriptor *d;
+    unsigned n;
+    wfield fields[64];
+} wplan;
+
+static wplan wplans[32];
+static unsigned nwplans;
+static pthread_once_t wplans_once = PTHREAD_ONCE_INIT;
+
+static const wplan *wplan_of(const ProtobufCMessageDescriptor *d)
+{
+    for (unsigned i = 0; i < nwplans; i++)
+        if (wplans[i].d == d)
+            return &wplans[i];
+    return NULL;
+}
+
+static void wplan_build(const ProtobufCMessageDescriptor *d)
+{
+    if (!d || d == &pd__pb__date__descriptor || d == &pd__pb__provenance__descriptor ||
+        wplan_of(d) || nwplans == sizeof wplans / sizeof wplans[0] ||
+        d->n_fields > sizeof wplans[0].fields / sizeof wplans[0].fields[0])
+        return;
+    wplan *pl = &wplans[nwplans++];
+    pl->d = d;
+    pl->n = 0;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        wfield x;
+        memset(&x, 0, sizeof x);
+        x.f = f;
+        x.offset = f->offset;
+        x.qoffset = f->quantifier_offset;
+        x.repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+            x.kind = WK_STR;
+            x.multiline = (unsigned char)field_multiline(f->name);
+            break;
+        case PROTOBUF_C_TYPE_MESSAGE:
+            x.kind = WK_MSG;
+            break;
+        case PROTOBUF_C_TYPE_ENUM:
+            x.kind = WK_ENUM;
+            x.opt = !x.repeated && f->label == PROTOBUF_C_LABEL_OPTIONAL;
+            break;
+        case PROTOBUF_C_TYPE_BYTES:
+            if (!name_is_id(f->name))
+                continue; /* only id fields are checked (R054) */
+            x.kind = WK_ID;
+            x.opt = !x.repeated && f->quantifier_offset && f->label == PROTOBUF_C_LABEL_OPTIONAL;
+            break;
+        default:
+            continue; /* numbers and booleans: nothing to check */
+        }
+        pl->fields[pl->n++] = x;
+    }
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+            wplan_build((const ProtobufCMessageDescriptor *)d->fields[i].descriptor);
+}
+
+static void wplans_init(void)
+{
+    wplan_build(&pd__pb__member__descriptor);
+    wplan_build(&pd__pb__organization__descriptor);
+    wplan_build(&pd__pb__membership__descriptor);
+    wplan_build(&pd__pb__event__descriptor);
+    wplan_build(&pd__pb__residence_link__descriptor);
+    for (unsigned i = 0; i < nwplans; i++)
+        for (unsigned j = 0; j < wplans[i].n; j++)
+            if (wplans[i].fields[j].kind == WK_MSG)
+                wplans[i].fields[j].sub =
+                    wplan_of((const ProtobufCMessageDescriptor *)wplans[i].fields[j].f->descriptor);
+}
+
+static void walk_plan(walk *w, const ProtobufCMessage *m, const wplan *pl);
+
+static void walk_sub(walk *w, const ProtobufCMessage *sub, const wplan *hint)
+{
+    const ProtobufCMessageDescriptor *d = sub->descriptor;
+    if (d == &pd__pb__date__descriptor)
+        walk_date(w, (const PdPb__Date *)sub);
+    else if (hint && hint->d == d)
+        walk_plan(w, sub, hint);
+    else
+        walk_msg(w, sub);
+}
+
+static void walk_plan(walk *w, const ProtobufCMessage *m, const wplan *pl)
+{
+    const char *base = (const char *)m;
+    for (unsigned i = 0; i < pl->n; i++) {
+        const wfield *x = &pl->fields[i];
+        size_t count = 1;
+        const char *data = base + x->offset;
+        if (x->repeated) {
+            count = *(const size_t *)(base + x->qoffset);
+            if (!count)
+                continue;
+            data = *(char *const *)data;
+        } else if (x->kind == WK_STR) { /* the common case: absent or empty */
+            const char *s = *(char *const *)data;
+            if (!s || !*s)
+                continue;
+        } else if (x->kind == WK_MSG) {
+            if (!*(void *const *)data)
+                continue;
+        }
+        const ProtobufCFieldDescriptor *f = x->f;
+        switch (x->kind) {
+        case WK_STR:
+            if (!ON(w->run, R002))
+                break;
+            for (size_t j = 0; j < count; j++) {
+                const char *s = ((char *const *)data)[j];
+                if (!s || !*s)
+                    continue;
+                int tb = text_bad(s);
+                if (tb == 1 || (tb == 2 && !x->multiline)) {
+                    size_t sv = walk_push(w, f->name, x->repeated ? (long)j : -1);
+                    emit(w->run, R002, walk_path(w), 0);
+                    walk_pop(w, sv);
+                }
+            }
+            break;
+        case WK_ID:
+            if (!ON(w->run, R054))
+                break;
+            if (x->opt && !*(const protobuf_c_boolean *)(base + f->quantifier_offset))
+                break;
+            for (size_t j = 0; j < count; j++) {
+                const ProtobufCBinaryData *b = &((const ProtobufCBinaryData *)data)[j];
+                if (b->len != 16) {
+                    size_t sv = walk_push(w, f->name, x->repeated ? (long)j : -1);
+                    emit(w->run, R054, walk_path(w), 0);
+                    walk_pop(w, sv);
+                }
+            }
+            break;
+        case WK_ENUM:
+            if (!ON(w->run, R053))
+                break;
+            if (x->opt && !*(const protobuf_c_boolean *)(base + f->quantifier_offset))
+                break;
+            for (size_t j = 0; j < count; j++) {
+                int v = ((const int *)data)[j];
+                if (!protobuf_c_enum_descriptor_get_value(
+                        (const ProtobufCEnumDescriptor *)f->descriptor, v)) {
+                    size_t sv = walk_push(w, f->name, x->repeated ? (long)j : -1);
+                    emit(w->run, R053, walk_path(w), 0);
+                    walk_pop(w, sv);
+                }
+            }
+            break;
+        case WK_MSG:
+            for (size_t j = 0; j < count; j++) {
+                const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)data)[j];
+                if (!sub)
+                    continue;
+                size_t sv = walk_push(w, f->name, x->repeated ? (long)j : -1);
+                walk_sub(w, sub, x->sub);
+                walk_pop(w, sv);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* the generic walk of an entity, through its plan when it has one */
+static void walk_entity(walk *w, const ProtobufCMessage *m)
+{
+    pthread_once(&wplans_once, wplans_init);
+    const wplan *pl = wplan_of(m->descriptor);
+    if (pl)
+        walk_plan(w, m, pl);
+    else
+        walk_msg(w, m);
 }
 
 /* ---- CCCD place codes (from provinces_pre2025.csv) ------------------------------------ */
@@ -1700,7 +1906,7 @@ static void validate_one(vrun *run, const ProtobufCMessage *msg)
     w.run = run;
     w.depth = 0;
     w.path[0] = '\0';
-    walk_msg(&w, msg);
+    walk_entity(&w, msg);
     if (d == &pd__pb__member__descriptor) {
         validate_member(run, (const PdPb__Member *)msg);
     } else if (d == &pd__pb__organization__descriptor) {
