@@ -107,6 +107,7 @@ typedef struct item {
 } item;
 
 typedef struct chunk {
+    struct chunk *next; /* in the list of used chunks handed back to the reader */
     size_t n;
     item it[CHUNK];
 } chunk;
@@ -129,6 +130,9 @@ typedef struct import_ctx {
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     chunk *q[QUEUE_CAP];
+    /* chunks the writer is done with: the reader frees their records, so memory is
+     * freed by the thread that allocated it (glibc's cross-thread frees are slow) */
+    chunk *used;
     size_t head, count;
     int producer_done; /* the reader thread finished (end, stop or fatal) */
     int stop;          /* the writer asks the reader to stop */
@@ -329,13 +333,37 @@ static void producer_finish(import_ctx *c, int fatal)
     pthread_mutex_unlock(&c->mu);
 }
 
+/* A fresh chunk: one handed back by the writer (its records freed here), or new. */
+static chunk *chunk_get(import_ctx *c)
+{
+    pthread_mutex_lock(&c->mu);
+    chunk *used = c->used;
+    c->used = NULL;
+    pthread_mutex_unlock(&c->mu);
+    chunk *ch = NULL;
+    while (used) {
+        chunk *next = used->next;
+        for (size_t i = 0; i < used->n; i++)
+            item_free(&used->it[i]);
+        if (!ch) {
+            ch = used;
+            ch->n = 0;
+            ch->next = NULL;
+        } else {
+            free(used);
+        }
+        used = next;
+    }
+    return ch ? ch : calloc(1, sizeof *ch);
+}
+
 static void *producer(void *arg)
 {
     import_ctx *c = arg;
     int fatal = 0, stopped = 0;
     chunk *ch = NULL;
     for (;;) {
-        if (!ch && !(ch = calloc(1, sizeof *ch))) {
+        if (!ch && !(ch = chunk_get(c))) {
             fatal = pd_error__oom();
             break;
         }
@@ -384,11 +412,16 @@ static void *producer(void *arg)
 
 /* ---- the writer (calling thread) ------------------------------------------------- */
 
-/* The next chunk, or NULL at the end (the reader finished and the queue is empty). */
-static chunk *pop(import_ctx *c)
+/* Hand back a finished chunk (may be NULL) and take the next, or NULL at the end (the
+ * reader finished and the queue is empty). */
+static chunk *pop(import_ctx *c, chunk *finished)
 {
     chunk *ch = NULL;
     pthread_mutex_lock(&c->mu);
+    if (finished) {
+        finished->next = c->used;
+        c->used = finished;
+    }
     while (c->count == 0 && !c->producer_done)
         pthread_cond_wait(&c->not_empty, &c->mu);
     if (c->count > 0) {
@@ -435,8 +468,8 @@ static int writer_loop(import_ctx *c)
 {
     size_t batch = c->o->batch_size ? c->o->batch_size : DEFAULT_BATCH;
     long long offset = 0;
-    chunk *ch;
-    while ((ch = pop(c)) != NULL) {
+    chunk *ch = NULL;
+    while ((ch = pop(c, ch)) != NULL) {
         for (size_t i = 0; i < ch->n; i++) {
             item *it = &ch->it[i];
             offset = it->offset;
@@ -445,15 +478,13 @@ static int writer_loop(import_ctx *c)
                 c->n.read++;
                 rc = store_item(c, it);
             }
-            item_free(it);
             if (rc == 0 && ++c->batch_n >= batch)
                 rc = batch_commit(c, offset);
             if (rc < 0) {
-                chunk_free(ch, i + 1);
+                chunk_free(ch, 0);
                 return rc;
             }
         }
-        free(ch);
     }
     if (c->fatal) {
         pd_error__set(c->fatal, "%s", c->fatal_msg);
@@ -486,6 +517,11 @@ static int import_run(import_ctx *c)
         pthread_cond_broadcast(&c->not_full);
         pthread_mutex_unlock(&c->mu);
         pthread_join(th, NULL);
+        while (c->used) { /* handed back, not yet recycled */
+            chunk *next = c->used->next;
+            chunk_free(c->used, 0);
+            c->used = next;
+        }
         while (c->count > 0) { /* what the reader left after an error */
             chunk_free(c->q[c->head], 0);
             c->head = (c->head + 1) % QUEUE_CAP;
