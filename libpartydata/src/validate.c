@@ -2463,6 +2463,34 @@ static int set_org(pd_validator *v, const PdPb__Organization *o, long index, con
     return 0;
 }
 
+/* Speed only: start loading the hash-set slots set_member() will use for this member
+ * (the sets grow with the input, so each look-up is a cache miss), so that the loads
+ * overlap the record rules instead of waiting at the end. No effect on results. */
+static void prefetch_slot(const u64map *m, uint64_t key)
+{
+#if defined(__GNUC__)
+    if (m->cap)
+        __builtin_prefetch(&m->s[(size_t)key & (m->cap - 1)], 1);
+#else
+    (void)m;
+    (void)key;
+#endif
+}
+
+static void set_member_prefetch(const pd_validator *v, const PdPb__Member *m)
+{
+    if (!m->has_id || m->has_merged_into_id)
+        return;
+    prefetch_slot(&v->members, key_id(&m->id));
+    for (size_t i = 0; i < m->n_id_numbers && i < 2; i++) {
+        const PdPb__IdNumber *id = m->id_numbers[i];
+        if (id && id->has_type && id->type == PD_PB__ID_TYPE__ID_TYPE_CCCD && !is_blank(id->number))
+            prefetch_slot(&v->cccd, hash_bytes(id->number, strlen(id->number), 0xcccd));
+    }
+    if (!is_blank(m->party_card_no))
+        prefetch_slot(&v->card, hash_bytes(m->party_card_no, strlen(m->party_card_no), 0xcad));
+}
+
 int pd_validator_add(pd_findings *out, pd_validator *v, const pd_record *r, long record_index)
 {
     if (!out || !v || !r)
@@ -2475,6 +2503,8 @@ int pd_validator_add(pd_findings *out, pd_validator *v, const pd_record *r, long
     size_t before = pd_findings_count(out);
     vrun run;
     run_init(&run, &v->c, out, record_index, m);
+    if (m->descriptor == &pd__pb__member__descriptor)
+        set_member_prefetch(v, (const PdPb__Member *)m);
     validate_one(&run, m);
     v->records++;
     int rc = 0;
