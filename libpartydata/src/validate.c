@@ -16,7 +16,8 @@
  * in refdata (refdata.h).
  *
  * Global state: the per-message "field plans" of the generic walk (R002, R045, R053,
- * R054), built once under pthread_once on first use and read-only afterwards.
+ * R054) and the code number of each catalogue entry, built once under pthread_once on
+ * first use and read-only afterwards.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -216,13 +217,10 @@ static pd_date today_utc(void)
     return t;
 }
 
-int pd_validate_rule_in_force(const pd_rule *rule, const pd_date *day)
+/* pd_validate_rule_in_force for the day `s` (a valid span) */
+static int in_force_span(const pd_rule *rule, const span *sp)
 {
-    if (!rule || !day)
-        return 0;
-    span s = span_of(day->year, day->month, day->day);
-    if (!s.ok)
-        return 0;
+    const span s = *sp;
     if (rule->valid_from.year) {
         span f = span_of(rule->valid_from.year, rule->valid_from.month, rule->valid_from.day);
         if (s.hi < f.lo)
@@ -234,6 +232,16 @@ int pd_validate_rule_in_force(const pd_rule *rule, const pd_date *day)
             return 0;
     }
     return 1;
+}
+
+int pd_validate_rule_in_force(const pd_rule *rule, const pd_date *day)
+{
+    if (!rule || !day)
+        return 0;
+    span s = span_of(day->year, day->month, day->day);
+    if (!s.ok)
+        return 0;
+    return in_force_span(rule, &s);
 }
 
 const pd_rule *pd_validate_rule_find(const char *code, const pd_date *as_of)
@@ -310,6 +318,23 @@ static int filter_selects(const char *filter, const char *code)
     return any_include ? included : 1;
 }
 
+/* code_num() of every catalogue entry, worked out once (pd_validate_record resolves
+ * the options on every call) */
+static signed char pd_v_codes[PD_V_NRULES];
+/* in_force_span's bounds: first day of valid_from, last day of valid_to */
+static int32_t pd_v_from_lo[PD_V_NRULES], pd_v_to_hi[PD_V_NRULES];
+static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+
+static void codes_init(void)
+{
+    for (size_t i = 0; i < PD_V_NRULES; i++) {
+        const pd_rule *r = &pd_v_catalogue[i];
+        pd_v_codes[i] = (signed char)code_num(r->code);
+        pd_v_from_lo[i] = span_of(r->valid_from.year, r->valid_from.month, r->valid_from.day).lo;
+        pd_v_to_hi[i] = span_of(r->valid_to.year, r->valid_to.month, r->valid_to.day).hi;
+    }
+}
+
 static int conf_init(vconf *c, const pd_validate_options *opts)
 {
     pd_validate_options d = PD_VALIDATE_OPTIONS_INIT;
@@ -325,17 +350,20 @@ static int conf_init(vconf *c, const pd_validate_options *opts)
         return pd_error__set(PD_EINVALID, "pd_validate_options: bad date in `today`");
     c->today = c->today_span.hi;
     c->as_of = opts->as_of.year ? opts->as_of : today;
-    if (!span_of(c->as_of.year, c->as_of.month, c->as_of.day).ok)
+    span as_of = span_of(c->as_of.year, c->as_of.month, c->as_of.day);
+    if (!as_of.ok)
         return pd_error__set(PD_EINVALID, "pd_validate_options: bad date in `as_of`");
+    pthread_once(&codes_once, codes_init);
     for (size_t i = 0; i < PD_V_NRULES; i++) {
         const pd_rule *r = &pd_v_catalogue[i];
-        int n = code_num(r->code);
+        int n = pd_v_codes[i];
         if (n < 0 || !filter_selects(opts->rules, r->code))
             continue;
         if (opts->flags & PD_VALIDATE_ALL_PERIODS)
             c->active[n] = r; /* the last (newest) entry wins */
-        else if (!c->active[n] && pd_validate_rule_in_force(r, &c->as_of))
-            c->active[n] = r;
+        else if (!c->active[n] && !(r->valid_from.year && as_of.hi < pd_v_from_lo[i]) &&
+                 !(r->valid_to.year && as_of.lo > pd_v_to_hi[i]))
+            c->active[n] = r; /* in force that day: as in_force_span() */
     }
     return 0;
 }
