@@ -1834,16 +1834,22 @@ static void rule_codes(vrun *run, const PdPb__Member *m)
     }
 }
 
-static void decision_check(vrun *run, const PdPb__Decision *d, const char *path)
+/* 1 when R041 fails for the decision d */
+static int decision_fails(vrun *run, const PdPb__Decision *d)
 {
     if (!d || is_blank(d->number) || !ON(run, R041))
-        return;
+        return 0;
     int issuer = !is_blank(d->issuer_code) || !is_blank(d->issuer_name) || d->has_issuer_id ||
                  strchr(d->number, '/') != NULL;
     int term = !is_blank(d->term);
     int qd = strstr(d->number, "Q\xc4\x90") != NULL || strstr(d->number, "QD") != NULL;
     int kind = d->has_kind && d->kind != PD_PB__DOCUMENT_KIND__DOCUMENT_KIND_UNSPECIFIED;
-    if (!issuer || !term || (qd && !kind))
+    return !issuer || !term || (qd && !kind);
+}
+
+static void decision_check(vrun *run, const PdPb__Decision *d, const char *path)
+{
+    if (decision_fails(run, d))
         emit(run, R041, path, 0);
 }
 
@@ -1851,8 +1857,8 @@ static void rule_event_decisions(vrun *run, PdPb__Event *const *events, size_t n
 {
     char buf[64];
     for (size_t i = 0; i < n; i++)
-        if (events[i] && events[i]->decision)
-            decision_check(run, events[i]->decision, pathi(buf, sizeof buf, "events", i, "decision"));
+        if (events[i] && decision_fails(run, events[i]->decision)) /* the path only for a finding */
+            emit(run, R041, pathi(buf, sizeof buf, "events", i, "decision"), 0);
 }
 
 static void validate_member(vrun *run, const PdPb__Member *m)
