@@ -572,6 +572,10 @@ static int clean_fast(const char *s, size_t n)
         return 0;
     while (p < e) {
         unsigned char c = *p;
+        if ((unsigned)(c - 0x21) < 0x3Fu || (unsigned)(c - 0x61) < 0x1Eu) {
+            p++; /* printable ASCII other than space and '`' (0x21..0x5F, 0x61..0x7E) */
+            continue;
+        }
         if (c < 0x80) {
             if (c < 0x20 || c == 0x7F || c == '`' || (c == ' ' && p[1] == ' '))
                 return 0;
