@@ -61,7 +61,8 @@ PD_OUT_HANDLE(pd_store_iter)
 pd_rc pd_py_store_open(pd_py_store **out, const char *path, int create, int readonly,
                        long cache_kib, int busy_timeout_ms)
 {
-    pd_store_options o = PD_STORE_OPTIONS_INIT;
+    pd_store_options o;
+    pd_store_options_init(&o, PD_STORE_OPTIONS_VERSION);
     o.flags = (create ? PD_STORE_CREATE : 0u) | (readonly ? PD_STORE_READONLY : 0u);
     o.cache_kib = cache_kib > 0 ? (size_t)cache_kib : 0;
     o.busy_timeout_ms = busy_timeout_ms;
@@ -262,7 +263,16 @@ PyObject *pd_py_store_stats(pd_py_store *s, const char *dims, const char *org,
         return NULL;
     }
     size_t nd = pd_stats_dims(st), nr = pd_stats_rows(st);
-    PyObject *list = PyList_New((Py_ssize_t)nr);
+    PyObject *list = PyList_New((Py_ssize_t)nr + 1);
+    PyObject *head = list ? PyTuple_New((Py_ssize_t)nd + 1) : NULL;
+    if (!head)
+        Py_CLEAR(list);
+    for (size_t j = 0; head && j < nd; j++)
+        PyTuple_SET_ITEM(head, (Py_ssize_t)j, pd_py_store_str(pd_stats_dim_name(st, j)));
+    if (head) {
+        PyTuple_SET_ITEM(head, (Py_ssize_t)nd, PyUnicode_FromString("count"));
+        PyList_SET_ITEM(list, 0, head);
+    }
     for (size_t i = 0; list && i < nr; i++) {
         PyObject *t = PyTuple_New((Py_ssize_t)nd + 1);
         if (!t) {
@@ -272,7 +282,7 @@ PyObject *pd_py_store_stats(pd_py_store *s, const char *dims, const char *org,
         for (size_t j = 0; j < nd; j++)
             PyTuple_SET_ITEM(t, (Py_ssize_t)j, pd_py_store_str(pd_stats_key(st, i, j)));
         PyTuple_SET_ITEM(t, (Py_ssize_t)nd, PyLong_FromLongLong(pd_stats_count(st, i)));
-        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+        PyList_SET_ITEM(list, (Py_ssize_t)i + 1, t);
     }
     pd_stats_free(st);
     return list;
@@ -284,7 +294,8 @@ PyObject *pd_py_store_import(pd_py_store *s, const char *path, unsigned int flag
                              const char *author, const char *reason,
                              const char *decision_number)
 {
-    pd_import_options o = PD_IMPORT_OPTIONS_INIT;
+    pd_import_options o;
+    pd_import_options_init(&o, PD_IMPORT_OPTIONS_VERSION);
     pd_import_stats n;
     memset(&n, 0, sizeof n);
     int rc = pd_py_store_ok(s);
@@ -313,7 +324,8 @@ PyObject *pd_py_store_import(pd_py_store *s, const char *path, unsigned int flag
 pd_rc pd_py_store_export(size_t *out, pd_py_store *s, const char *path, const char *org,
                          int format)
 {
-    pd_export_options o = PD_EXPORT_OPTIONS_INIT;
+    pd_export_options o;
+    pd_export_options_init(&o, PD_EXPORT_OPTIONS_VERSION);
     pd_uuid org_id;
     long long n = 0;
     int rc = pd_py_store_ok(s);

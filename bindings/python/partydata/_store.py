@@ -211,6 +211,10 @@ class Store:
         """Member counts grouped by dimensions (province, commune, gender, status,
         ethnicity, religion, birth_year, birth_decade, admission_year, official_year,
         org, needs_review, ...): a list of tuples (key..., count), keys as text or None."""
+        return self.stats_table(by, org=org, province=province, status=status)[1:]
+
+    def stats_table(self, by=("province",), org=None, province=None, status=None):
+        """As stats(), with a first row naming the columns: ("province", ..., "count")."""
         dims = by if isinstance(by, str) else ",".join(by)
         return _c.pd_py_store_stats(self._h(), dims, str(org) if org else None, province,
                                     _status(status))

@@ -138,6 +138,8 @@ def test_store_query_count_stats(db):
         assert stats == [("01", "NAM", 1), ("01", "NU", 1), ("79", "NAM", 1)]
         assert all(isinstance(x, (str, int, type(None))) for row in stats for x in row)
         assert s.stats(by="status", province="01") == [("CHINH_THUC", 2)]
+        assert s.stats_table(by=("province", "gender"))[0] == ("province", "gender", "count")
+        assert s.stats_table(by="status", province="01")[1:] == [("CHINH_THUC", 2)]
         with pytest.raises(partydata.InvalidError):
             s.stats(by="shoe_size")
         assert s.check() == []
