@@ -117,6 +117,13 @@ if [ "$imported" = 1 ] && have dedup; then
     if [ "$rc" -le 1 ]; then
         printf '  %d clusters found; the first three:\n' "$(wc -l <"$CLUSTERS")"
         head -3 "$CLUSTERS" | cut -c1-200 | sed 's/^/    /'
+        echo "  two clusters explained field by field (where the records differ):"
+        "$PARTYDATA" dedup "$DB" --explain 2>/dev/null | awk '
+            /^cluster / { if (blk != "" && keep) { printf "%s", blk; shown++ }
+                          if (shown >= 2) exit
+                          blk = ""; keep = 0 }
+            { blk = blk "    " $0 "\n" }
+            /(full_name|birth_date|cccd) .*(PARTIAL|accents missing)/ { keep = 1 }' || true
         "$PARTYDATA" score --truth "$TRUTH" --clusters "$CLUSTERS"
     else
         echo "  dedup failed (exit $rc)"
