@@ -215,7 +215,7 @@ int pd_store__exec(pd_store *st, const char *sql)
     return 0;
 }
 
-static char *sql_insert(pd_kind k)
+static char *sql_insert(pd_kind k, int if_new)
 {
     char buf[2048];
     size_t n = 0;
@@ -227,7 +227,7 @@ static char *sql_insert(pd_kind k)
     n += (size_t)snprintf(buf + n, sizeof buf - n, ") VALUES(");
     for (int i = 0; i < ki->ncols + NMETA; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s?%d", i ? "," : "", i + 1);
-    snprintf(buf + n, sizeof buf - n, ")");
+    snprintf(buf + n, sizeof buf - n, ")%s", if_new ? " ON CONFLICT(id) DO NOTHING" : "");
     return pd__strdup(buf);
 }
 
@@ -259,7 +259,13 @@ static char *sql_for(int which, pd_kind k)
                                 "WHERE id=?1");
         return pd__asprintf("SELECT " ROW_COLS ", NULL, NULL FROM %s WHERE id=?1", t);
     case PD_STMT_INSERT:
-        return sql_insert(k);
+        return sql_insert(k, 0);
+    case PD_STMT_INSERT_NEW:
+        return sql_insert(k, 1);
+    case PD_STMT_STORE_REV:
+        return pd__asprintf("UPDATE %s SET store_rev=?2 WHERE id=?1", t);
+    case PD_STMT_MAXSEQ:
+        return pd__strdup("SELECT max(seq) FROM history");
     case PD_STMT_UPDATE:
         return sql_update(k);
     case PD_STMT_DELETE:
@@ -372,10 +378,29 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
+/* Text owned by the record being written: not copied (every statement is reset right
+ * after its step, and its bindings cleared before it is used again). */
+static void bind_text_rec(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* Text allocated for the statement (pd_free()d by SQLite when done with it). */
+static void bind_text_owned(sqlite3_stmt *s, int i, char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, pd_free);
+    else
+        sqlite3_bind_null(s, i);
+}
+
 static void bind_idb(sqlite3_stmt *s, int i, protobuf_c_boolean has, const ProtobufCBinaryData *b)
 {
     if (has && b->len == 16)
-        sqlite3_bind_blob(s, i, b->data, 16, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(s, i, b->data, 16, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, i);
 }
@@ -435,22 +460,21 @@ static int bind_columns(sqlite3_stmt *s, pd_store *st, pd_kind k, const pd_recor
     case PD_KIND_MEMBER: {
         const PdPb__Member *m = (const PdPb__Member *)r;
         bind_idb(s, 1, m->has_id, &m->id);
-        bind_text(s, 2, member_cccd(m));
-        bind_text(s, 3, nonempty(m->party_card_no));
-        bind_text(s, 4, m->full_name);
+        bind_text_rec(s, 2, member_cccd(m));
+        bind_text_rec(s, 3, nonempty(m->party_card_no));
+        bind_text_rec(s, 4, m->full_name);
         int oom = 0;
         char *fold = fold_name(m->full_name, &oom);
         if (oom)
             return PD_ENOMEM;
-        bind_text(s, 5, fold);
-        pd_free(fold);
+        bind_text_owned(s, 5, fold);
         bind_date(s, 6, m->birth_date);
         bind_int_opt(s, 7, m->birth_date && m->birth_date->has_year,
                      m->birth_date ? m->birth_date->year : 0);
         bind_int_opt(s, 8, m->birth_date != NULL, date_precision(m->birth_date));
         bind_int_opt(s, 9, m->has_gender, m->gender);
-        bind_text(s, 10, m->ethnicity ? nonempty(m->ethnicity->code) : NULL);
-        bind_text(s, 11, m->religion ? nonempty(m->religion->code) : NULL);
+        bind_text_rec(s, 10, m->ethnicity ? nonempty(m->ethnicity->code) : NULL);
+        bind_text_rec(s, 11, m->religion ? nonempty(m->religion->code) : NULL);
         bind_int_opt(s, 12, m->has_status, m->status);
         bind_idb(s, 13, m->has_current_org_id, &m->current_org_id);
         /* where the member is active: the organization's admin unit, else residence */
@@ -460,9 +484,9 @@ static int bind_columns(sqlite3_stmt *s, pd_store *st, pd_kind k, const pd_recor
         int org = m->has_current_org_id && st->ref_prov[0];
         bind_text(s, 14, org ? st->ref_prov : rp);
         bind_text(s, 15, org ? (st->ref_comm[0] ? st->ref_comm : NULL) : rc);
-        bind_text(s, 16, rp);
-        bind_text(s, 17, rc);
-        bind_text(s, 18, m->hometown ? nonempty(m->hometown->province_code) : NULL);
+        bind_text_rec(s, 16, rp);
+        bind_text_rec(s, 17, rc);
+        bind_text_rec(s, 18, m->hometown ? nonempty(m->hometown->province_code) : NULL);
         bind_date(s, 19, m->admission_decision_date);
         bind_date(s, 20, m->admission_date);
         bind_date(s, 21, m->official_date);
@@ -472,19 +496,18 @@ static int bind_columns(sqlite3_stmt *s, pd_store *st, pd_kind k, const pd_recor
     case PD_KIND_ORG: {
         const PdPb__Organization *o = (const PdPb__Organization *)r;
         bind_idb(s, 1, o->has_id, &o->id);
-        bind_text(s, 2, nonempty(o->code));
-        bind_text(s, 3, o->name);
+        bind_text_rec(s, 2, nonempty(o->code));
+        bind_text_rec(s, 3, o->name);
         int oom = 0;
         char *fold = fold_name(o->name, &oom);
         if (oom)
             return PD_ENOMEM;
-        bind_text(s, 4, fold);
-        pd_free(fold);
+        bind_text_owned(s, 4, fold);
         bind_int_opt(s, 5, o->has_kind, o->kind);
         bind_int_opt(s, 6, o->has_level, o->level);
         bind_idb(s, 7, o->has_parent_id, &o->parent_id);
-        bind_text(s, 8, o->admin_unit ? nonempty(o->admin_unit->province_code) : NULL);
-        bind_text(s, 9, o->admin_unit ? nonempty(o->admin_unit->commune_code) : NULL);
+        bind_text_rec(s, 8, o->admin_unit ? nonempty(o->admin_unit->province_code) : NULL);
+        bind_text_rec(s, 9, o->admin_unit ? nonempty(o->admin_unit->commune_code) : NULL);
         bind_date(s, 10, o->valid_from);
         bind_date(s, 11, o->valid_to);
         return 0;
@@ -505,7 +528,7 @@ static int bind_columns(sqlite3_stmt *s, pd_store *st, pd_kind k, const pd_recor
         bind_idb(s, 2, e->has_subject_id, &e->subject_id);
         bind_int_opt(s, 3, e->has_type, e->type);
         bind_date(s, 4, e->effective_date);
-        bind_text(s, 5, e->decision ? nonempty(e->decision->number) : NULL);
+        bind_text_rec(s, 5, e->decision ? nonempty(e->decision->number) : NULL);
         bind_idb(s, 6, e->has_from_org_id, &e->from_org_id);
         bind_idb(s, 7, e->has_to_org_id, &e->to_org_id);
         return 0;
@@ -841,6 +864,14 @@ int pd_store_rollback(pd_store *st)
 
 static int exists_by(pd_store *st, int which, const ProtobufCBinaryData *id, int *found)
 {
+    int org = which == PD_STMT_ORG_EXISTS;
+    if (org && st->bulk && st->org_cached && id->len == 16 &&
+        memcmp(st->org_cache_id, id->data, 16) == 0) {
+        memcpy(st->ref_prov, st->org_cache_prov, sizeof st->ref_prov);
+        memcpy(st->ref_comm, st->org_cache_comm, sizeof st->ref_comm);
+        *found = 1;
+        return 0;
+    }
     sqlite3_stmt *s = pd_store__stmt(st, which, PD_KIND_NONE);
     if (!s)
         return pd_error_last()->code;
@@ -853,6 +884,12 @@ static int exists_by(pd_store *st, int which, const ProtobufCBinaryData *id, int
         const unsigned char *p = sqlite3_column_text(s, 0), *c = sqlite3_column_text(s, 1);
         snprintf(st->ref_prov, sizeof st->ref_prov, "%s", p ? (const char *)p : "");
         snprintf(st->ref_comm, sizeof st->ref_comm, "%s", c ? (const char *)c : "");
+        if (st->bulk && id->len == 16) {
+            memcpy(st->org_cache_id, id->data, 16);
+            memcpy(st->org_cache_prov, st->ref_prov, sizeof st->ref_prov);
+            memcpy(st->org_cache_comm, st->ref_comm, sizeof st->ref_comm);
+            st->org_cached = 1;
+        }
     }
     sqlite3_reset(s);
     return 0;
@@ -940,13 +977,13 @@ static int insert_finding(pd_store *st, const ProtobufCBinaryData *id, const pd_
     if (!s)
         return pd_error_last()->code;
     sqlite3_bind_blob(s, 1, id->data, 16, SQLITE_STATIC);
-    bind_text(s, 2, f->rule);
+    bind_text_rec(s, 2, f->rule);
     sqlite3_bind_int(s, 3, (int)f->severity);
-    bind_text(s, 4, f->path);
-    bind_text(s, 5, f->message_en);
-    bind_text(s, 6, f->message_vi);
-    bind_text(s, 7, f->old_value);
-    bind_text(s, 8, f->new_value);
+    bind_text_rec(s, 4, f->path);
+    bind_text_rec(s, 5, f->message_en);
+    bind_text_rec(s, 6, f->message_vi);
+    bind_text_rec(s, 7, f->old_value);
+    bind_text_rec(s, 8, f->new_value);
     return step_done(st, s, "finding");
 }
 
@@ -1077,16 +1114,37 @@ static int history_row(pd_store *st, pd_kind k, const void *id, int64_t rev, con
     sqlite3_bind_int64(s, 3, rev);
     sqlite3_bind_text(s, 4, op, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, ts);
-    bind_text(s, 6, st->node);
-    bind_text(s, 7, author);
-    bind_text(s, 8, reason);
-    bind_text(s, 9, dec);
+    bind_text_rec(s, 6, st->node);
+    bind_text_rec(s, 7, author);
+    bind_text_rec(s, 8, reason);
+    bind_text_rec(s, 9, dec);
     if (prev)
         sqlite3_bind_blob(s, 10, prev, (int)prev_len, SQLITE_STATIC);
     int rc = step_done(st, s, "history");
     if (rc == 0)
-        *seq = sqlite3_last_insert_rowid(st->db);
+        *seq = st->hist_max = sqlite3_last_insert_rowid(st->db);
     return rc;
+}
+
+int pd_store__bulk_begin(pd_store *st)
+{
+    sqlite3_stmt *s = pd_store__stmt(st, PD_STMT_MAXSEQ, PD_KIND_NONE);
+    if (!s)
+        return pd_error_last()->code;
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW)
+        return pd_store__sqlerr(st, sqlite3_extended_errcode(st->db), "history");
+    st->hist_max = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    st->org_cached = 0;
+    st->bulk = 1;
+    return 0;
+}
+
+void pd_store__bulk_end(pd_store *st)
+{
+    st->bulk = 0;
+    st->org_cached = 0;
 }
 
 static int next_revision(pd_store *st, const void *id, int64_t *out)
@@ -1136,13 +1194,129 @@ static int tx_leave(pd_store *st, int savepoint, int rc)
     return rc;
 }
 
+/* The provenance columns of a write: the write info, else the record's, else the
+ * handle's author. */
+static void write_prov(const char **author, const char **reason, const char **dec,
+                       pd_store *st, const pd_record *r, const pd_store_write *w)
+{
+    const PdPb__Provenance *p = record_prov(r);
+    *author = w && w->author ? w->author : p && p->author ? p->author : st->author;
+    *reason = w && w->reason ? w->reason : p ? p->reason : NULL;
+    *dec = w && w->decision_number ? w->decision_number : p ? p->decision_number : NULL;
+}
+
+/* Bind the columns after the typed ones (insert and update statements). */
+static void bind_meta(sqlite3_stmt *s, pd_store *st, pd_kind k, int64_t rev, int64_t seq,
+                      int64_t ts, const char *author, const char *reason, const char *dec,
+                      int needs_review, const unsigned char *pb, size_t pb_len)
+{
+    int c = kinds[k].ncols;
+    sqlite3_bind_int64(s, c + 1, rev);
+    sqlite3_bind_int64(s, c + 2, seq);
+    sqlite3_bind_int64(s, c + 3, ts);
+    bind_text_rec(s, c + 4, st->node);
+    bind_text_rec(s, c + 5, author);
+    bind_text_rec(s, c + 6, reason);
+    bind_text_rec(s, c + 7, dec);
+    sqlite3_bind_int(s, c + 8, needs_review);
+    sqlite3_bind_blob(s, c + 9, pb, (int)pb_len, SQLITE_STATIC);
+}
+
+/* After a row was inserted or updated: its findings, duplicate candidates. */
+static int after_write(pd_store *st, pd_kind k, const pd_record *r, const ProtobufCBinaryData *id,
+                       const current_row *cur, int64_t ts, const pd_findings *findings,
+                       int *dup_found, long long *nfindings)
+{
+    int rc;
+    if (findings) {
+        if (cur->exists) {
+            sqlite3_stmt *d = pd_store__stmt(st, PD_STMT_FINDINGS_CLEAR, PD_KIND_NONE);
+            if (!d)
+                return pd_error_last()->code;
+            sqlite3_bind_blob(d, 1, id->data, 16, SQLITE_STATIC);
+            if ((rc = step_done(st, d, "findings")) < 0)
+                return rc;
+        }
+        for (size_t i = 0; i < pd_findings_count(findings); i++) {
+            if ((rc = insert_finding(st, id, pd_findings_get(findings, i))) < 0)
+                return rc;
+            if (nfindings)
+                (*nfindings)++;
+        }
+    }
+    if (k == PD_KIND_MEMBER) {
+        const PdPb__Member *m = (const PdPb__Member *)r;
+        const char *cccd = member_cccd(m), *card = nonempty(m->party_card_no);
+        if (cccd && !same_text(cccd, cur->cccd) &&
+            (rc = check_dup(st, m, cccd, 1, ts, dup_found, nfindings)) < 0)
+            return rc;
+        if (card && !same_text(card, cur->card) &&
+            (rc = check_dup(st, m, card, 0, ts, dup_found, nfindings)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * Import of a record while no record was ever deleted (st->bulk && st->no_deletes):
+ * INSERT first (ON CONFLICT(id) DO NOTHING), so a new id costs no lookup of the current
+ * row; its revision is 1 and its store_rev the next history seq (hist_max + 1: this
+ * import is the only writer inside the batch transaction). *done = 0 when the id is
+ * already stored: nothing was written, the caller takes the general path.
+ */
+static int put_new(int *done, pd_store_outcome *outcome, pd_store *st, pd_kind k,
+                   const pd_record *r, const ProtobufCBinaryData *id, const unsigned char *pb,
+                   size_t pb_len, const pd_store_write *w, const pd_findings *findings,
+                   int needs_review, int *dup_found, long long *nfindings)
+{
+    *done = 0;
+    sqlite3_stmt *s = pd_store__stmt(st, PD_STMT_INSERT_NEW, k);
+    if (!s)
+        return pd_error_last()->code;
+    if (bind_columns(s, st, k, r) < 0)
+        return pd_error__oom();
+    const char *author, *reason, *dec;
+    write_prov(&author, &reason, &dec, st, r, w);
+    int64_t ts = next_ts(st), seq = st->hist_max + 1, got = 0;
+    bind_meta(s, st, k, 1, seq, ts, author, reason, dec, needs_review >= 0 ? needs_review : 0,
+              pb, pb_len);
+    int rc = step_done(st, s, "insert");
+    if (rc < 0 || sqlite3_changes(st->db) == 0)
+        return rc;
+    *done = 1;
+    if ((rc = history_row(st, k, id->data, 1, "insert", ts, author, reason, dec, NULL, 0,
+                          &got)) < 0)
+        return rc;
+    if (got != seq) { /* not expected: keep store_rev = the history seq anyway */
+        sqlite3_stmt *u = pd_store__stmt(st, PD_STMT_STORE_REV, k);
+        if (!u)
+            return pd_error_last()->code;
+        sqlite3_bind_blob(u, 1, id->data, 16, SQLITE_STATIC);
+        sqlite3_bind_int64(u, 2, got);
+        if ((rc = step_done(st, u, "store revision")) < 0)
+            return rc;
+    }
+    *outcome = PD_STORE_INSERTED;
+    current_row none;
+    memset(&none, 0, sizeof none);
+    return after_write(st, k, r, id, &none, ts, findings, dup_found, nfindings);
+}
+
 static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd_record *r,
                     const ProtobufCBinaryData *id, const unsigned char *pb, size_t pb_len,
                     const pd_store_write *w, const pd_findings *findings, int needs_review,
                     int *dup_found, long long *nfindings)
 {
     current_row cur;
-    int rc = read_current(&cur, st, k, id->data);
+    int rc;
+    if (st->bulk && st->no_deletes) {
+        int done = 0;
+        rc = put_new(&done, outcome, st, k, r, id, pb, pb_len, w, findings, needs_review,
+                     dup_found, nfindings);
+        if (rc < 0 || done)
+            return rc;
+    }
+    rc = read_current(&cur, st, k, id->data);
     if (rc < 0)
         goto out;
     if (cur.exists && cur.pb_len == pb_len && memcmp(cur.pb, pb, pb_len) == 0) {
@@ -1164,10 +1338,8 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
         rev = 1;
     else if (!cur.exists && (rc = next_revision(st, id->data, &rev)) < 0)
         goto out;
-    const PdPb__Provenance *p = record_prov(r);
-    const char *author = w && w->author ? w->author : p && p->author ? p->author : st->author;
-    const char *reason = w && w->reason ? w->reason : p ? p->reason : NULL;
-    const char *dec = w && w->decision_number ? w->decision_number : p ? p->decision_number : NULL;
+    const char *author, *reason, *dec;
+    write_prov(&author, &reason, &dec, st, r, w);
     rc = history_row(st, k, id->data, rev, cur.exists ? "update" : "insert", ts, author, reason,
                      dec, cur.exists ? cur.pb : NULL, cur.pb_len, &seq);
     if (rc < 0)
@@ -1181,47 +1353,12 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
         rc = pd_error__oom();
         goto out;
     }
-    int c = kinds[k].ncols;
-    sqlite3_bind_int64(s, c + 1, rev);
-    sqlite3_bind_int64(s, c + 2, seq);
-    sqlite3_bind_int64(s, c + 3, ts);
-    bind_text(s, c + 4, st->node);
-    bind_text(s, c + 5, author);
-    bind_text(s, c + 6, reason);
-    bind_text(s, c + 7, dec);
-    sqlite3_bind_int(s, c + 8, needs_review >= 0 ? needs_review : cur.needs_review);
-    sqlite3_bind_blob(s, c + 9, pb, (int)pb_len, SQLITE_STATIC);
+    bind_meta(s, st, k, rev, seq, ts, author, reason, dec,
+              needs_review >= 0 ? needs_review : cur.needs_review, pb, pb_len);
     if ((rc = step_done(st, s, cur.exists ? "update" : "insert")) < 0)
         goto out;
     *outcome = cur.exists ? PD_STORE_UPDATED : PD_STORE_INSERTED;
-    if (findings) {
-        if (cur.exists) {
-            sqlite3_stmt *d = pd_store__stmt(st, PD_STMT_FINDINGS_CLEAR, PD_KIND_NONE);
-            if (!d) {
-                rc = pd_error_last()->code;
-                goto out;
-            }
-            sqlite3_bind_blob(d, 1, id->data, 16, SQLITE_STATIC);
-            if ((rc = step_done(st, d, "findings")) < 0)
-                goto out;
-        }
-        for (size_t i = 0; i < pd_findings_count(findings); i++) {
-            if ((rc = insert_finding(st, id, pd_findings_get(findings, i))) < 0)
-                goto out;
-            if (nfindings)
-                (*nfindings)++;
-        }
-    }
-    if (k == PD_KIND_MEMBER) {
-        const PdPb__Member *m = (const PdPb__Member *)r;
-        const char *cccd = member_cccd(m), *card = nonempty(m->party_card_no);
-        if (cccd && !same_text(cccd, cur.cccd) &&
-            (rc = check_dup(st, m, cccd, 1, ts, dup_found, nfindings)) < 0)
-            goto out;
-        if (card && !same_text(card, cur.card) &&
-            (rc = check_dup(st, m, card, 0, ts, dup_found, nfindings)) < 0)
-            goto out;
-    }
+    rc = after_write(st, k, r, id, &cur, ts, findings, dup_found, nfindings);
 out:
     current_row_free(&cur);
     return rc;
@@ -1261,6 +1398,8 @@ int pd_store__put(pd_store_outcome *outcome, pd_store *st, const pd_record *r,
     if (rc == 0)
         rc = put_body(outcome, st, k, r, id, pb, pb_len, w, findings, needs_review, dup_found,
                       nfindings);
+    if (k == PD_KIND_ORG) /* its admin unit may have changed */
+        st->org_cached = 0;
     free(pb);
     return tx_leave(st, savepoint, rc);
 }
@@ -1387,6 +1526,7 @@ static int delete_body(pd_store *st, const pd_uuid *id, const pd_store_write *w)
                          : st->author, w ? w->reason : NULL, w ? w->decision_number : NULL,
                          prev, len, &seq);
     free(prev);
+    st->org_cached = 0;
     /* counted so that import knows when revision numbers must be looked up */
     if (rc == 0)
         rc = pd_store__exec(st, "INSERT INTO meta(key, value) VALUES('deletes', 1) "

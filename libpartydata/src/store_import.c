@@ -220,13 +220,14 @@ static int batch_begin(import_ctx *c)
         c->st->no_deletes = step == SQLITE_DONE;
     }
     sqlite3_finalize(s);
-    return 0;
+    return pd_store__bulk_begin(c->st);
 }
 
 static int batch_commit(import_ctx *c, long long offset)
 {
     if (!c->in_batch)
         return 0;
+    pd_store__bulk_end(c->st);
     int rc = pd_store__exec(c->st, "COMMIT");
     if (rc < 0)
         return rc;
@@ -615,6 +616,7 @@ int pd_store_import(pd_import_stats *out, pd_store *st, const char *path,
         }
         set_cache(st, st->cache_pages_default);
         st->no_deletes = 0;
+        pd_store__bulk_end(st);
     }
     if (c->rej && fclose(c->rej) != 0 && rc == 0)
         rc = pd_error__set(PD_EIO, "store: writing the reject file failed");

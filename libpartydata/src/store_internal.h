@@ -25,6 +25,9 @@ enum {
     PD_STMT_FINDINGS_CLEAR,
     PD_STMT_REVIEW_SET,
     PD_STMT_REJECT_INSERT,
+    PD_STMT_INSERT_NEW, /* per kind: INSERT ... ON CONFLICT(id) DO NOTHING (import) */
+    PD_STMT_STORE_REV,  /* per kind: set store_rev of a row */
+    PD_STMT_MAXSEQ,     /* the last history seq */
     PD_STMT_COUNT
 };
 #define PD_STORE_KINDS 6 /* indexed by pd_kind, 0 unused */
@@ -43,6 +46,17 @@ struct pd_store {
     /* set by import per batch: no record was ever deleted, so a new id has no history
      * and its revision is 1 without looking (saves a lookup per insert) */
     int no_deletes;
+    /* set by import inside each batch transaction (nobody else writes meanwhile):
+     *  - hist_max: the last history seq, so a new row's store_rev is known before its
+     *    history row is written (new records are inserted first, no lookup);
+     *  - the organization last found by a reference check, so members of the same
+     *    organization do not look it up again (forgotten when an organization is
+     *    written or deleted, and at the end of the batch). */
+    int bulk;
+    int64_t hist_max;
+    int org_cached;
+    unsigned char org_cache_id[16];
+    char org_cache_prov[16], org_cache_comm[16];
     sqlite3_stmt *stmt[PD_STMT_COUNT][PD_STORE_KINDS];
 };
 
@@ -52,6 +66,10 @@ int pd_store__sqlerr(pd_store *st, int src, const char *what);
 int pd_store__exec(pd_store *st, const char *sql);
 /* The cached statement `which` for kind (reset, bindings cleared), or NULL (error set). */
 sqlite3_stmt *pd_store__stmt(pd_store *st, int which, pd_kind kind);
+
+/* Start / end the bulk state of an import batch (inside its write transaction). */
+int pd_store__bulk_begin(pd_store *st);
+void pd_store__bulk_end(pd_store *st);
 
 /* Kind of a record handle (the protobuf-c message), PD_KIND_NONE if unknown. */
 pd_kind pd_store__kind(const pd_record *r);
