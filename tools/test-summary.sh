@@ -17,9 +17,11 @@ for log in "$@"; do
     # pytest: "12 passed, 1 failed in 0.3s" / "12 passed in 0.3s"
     p=$(grep -E '^(=+ )?[0-9]+ (passed|failed)' "$log" | tail -n 1)
     if [ -n "$p" ]; then
-        np=$(echo "$p" | sed -n 's/.*[^0-9]\{0,1\}\([0-9][0-9]*\) passed.*/\1/p'); np=${np:-0}
-        nf=$(echo "$p" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p;s/^\([0-9][0-9]*\) failed.*/\1/p' | head -n 1); nf=${nf:-0}
-        ne=$(echo "$p" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) error.*/\1/p'); ne=${ne:-0}
+        set -- $(echo "$p" | tr -d '=,' | awk '{ for (i = 1; i < NF; i++) {
+                 if ($(i+1) ~ /^passed/) np = $i; if ($(i+1) ~ /^failed/) nf = $i;
+                 if ($(i+1) ~ /^error/) ne = $i }
+                 print np + 0, nf + 0, ne + 0 }') "$@"
+        np=$1; nf=$2; ne=$3; shift 3
         passed=$((passed + np)); failed=$((failed + nf + ne))
         continue
     fi
