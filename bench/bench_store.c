@@ -2,8 +2,11 @@
  * bench_store.c: import N members from JSON Lines with normalize + validate into a
  * new store (pd_store_import), beside a raw SQLite insert of the same rows into the
  * same table with the same indexes (prepared statement, 10 000 rows a transaction,
- * WAL), in the same run. Prints, one JSON object a line:
- *   - import rate vs raw rate (goal: import time <= 1.5x the raw time);
+ * same PRAGMAs: WAL, synchronous=NORMAL, 64 MB cache; same final checkpoint), in the
+ * same run. The raw side is timed on SQLite only: its rows are built in C before each
+ * transaction (that time is printed apart). Prints, one JSON object a line:
+ *   - import rate vs raw rate (goal: import time <= 1.5x the raw time), wall and CPU;
+ *   - the same against the raw time plus building its rows (the earlier baseline);
  *   - peak RSS of the import (a child process), at N and at N/4 (goal < 200 MB and
  *     bounded in N by the 64 MB page cache);
  *   - database size per million members, ours and raw.
@@ -265,7 +268,7 @@ static double import_child(const char *db, const char *input, unsigned flags, lo
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC); /* the rows outlive the step */
     else
         sqlite3_bind_null(s, i);
 }
@@ -275,9 +278,67 @@ static void date_text(char *buf, size_t n, const pd_date *d)
     snprintf(buf, n, "%04d-%02d-%02d", d->year, d->month, d->day);
 }
 
-static double raw_cpu; /* CPU seconds of the raw insert loop */
+static double raw_cpu;       /* CPU seconds of the raw inserts (SQLite only) */
+static double raw_build;     /* seconds spent building the rows (not timed as raw) */
+static double raw_build_cpu; /* CPU seconds of the same */
 
-/* The baseline: the same member rows, bound by hand, into the same table and indexes. */
+/* One member row as the raw side binds it: built before the timed part. */
+typedef struct raw_row {
+    pd_uuid id, org;
+    char *cccd, *card, *name, *fold;
+    char bd[16], ad[16], od[16];
+    int by, gender, status;
+    const char *prov;
+    unsigned char *pb;
+    size_t len;
+} raw_row;
+
+static void raw_row_make(raw_row *w, long i)
+{
+    pd_record *r = make_member(i);
+    pd_member *m = pd_record_member(r);
+    pd_member_id(&w->id, m);
+    pd_member_current_org_id(&w->org, m);
+    w->cccd = strdup(pd_member_cccd(m));
+    w->card = strdup(pd_member_party_card_no(m));
+    w->name = strdup(pd_member_full_name(m));
+    w->fold = NULL;
+    pd_normalize_fold(&w->fold, w->name);
+    pd_date d;
+    pd_member_birth_date(&d, m);
+    date_text(w->bd, sizeof w->bd, &d);
+    w->by = d.year;
+    pd_member_admission_date(&d, m);
+    date_text(w->ad, sizeof w->ad, &d);
+    pd_member_official_date(&d, m);
+    date_text(w->od, sizeof w->od, &d);
+    w->gender = pd_member_gender(m);
+    w->status = pd_member_status(m);
+    w->prov = provs[(i % NCELLS) % 10];
+    w->pb = NULL;
+    w->len = 0;
+    pd_record_to_pb(&w->pb, &w->len, r);
+    pd_record_free(r);
+    if (!w->cccd || !w->card || !w->name || !w->fold || !w->pb)
+        die("raw row", PD_ENOMEM);
+}
+
+static void raw_row_free(raw_row *w)
+{
+    free(w->cccd);
+    free(w->card);
+    free(w->name);
+    pd_free(w->fold);
+    pd_free(w->pb);
+}
+
+/*
+ * The baseline: the same member rows into the same table with the same indexes, the
+ * same PRAGMAs as the store's import (WAL, synchronous=NORMAL, 64 MB cache, foreign
+ * keys on, default autocheckpoint), one prepared statement, 10 000 rows a transaction,
+ * and the same final checkpoint. Only the SQLite part is timed: each batch of rows is
+ * built (in C, from the same generator) before its transaction starts.
+ */
 static double raw_insert(const char *db, long n)
 {
     remove_db(db);
@@ -314,75 +375,72 @@ static double raw_insert(const char *db, long n)
         fprintf(stderr, "bench_store: %s\n", sqlite3_errmsg(h));
         exit(1);
     }
-    double t0 = now();
+    raw_row *rows = calloc(BATCH, sizeof *rows);
+    if (!rows)
+        die("raw rows", PD_ENOMEM);
+    double t = 0;
     struct rusage r0, r1;
-    getrusage(RUSAGE_SELF, &r0);
-    for (long i = 0; i < n; i++) {
-        if (i % BATCH == 0)
-            sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
-        pd_record *r = make_member(i);
-        pd_member *m = pd_record_member(r);
-        pd_uuid id, org;
-        pd_member_id(&id, m);
-        pd_member_current_org_id(&org, m);
-        char *fold = NULL, bd[16], ad[16], od[16];
-        pd_normalize_fold(&fold, pd_member_full_name(m));
-        pd_date d;
-        pd_member_birth_date(&d, m);
-        date_text(bd, sizeof bd, &d);
-        int by = d.year;
-        pd_member_admission_date(&d, m);
-        date_text(ad, sizeof ad, &d);
-        pd_member_official_date(&d, m);
-        date_text(od, sizeof od, &d);
-        unsigned char *pb = NULL;
-        size_t len = 0;
-        pd_record_to_pb(&pb, &len, r);
-        const char *prov = provs[(i % NCELLS) % 10];
-        sqlite3_bind_blob(s, 1, id.bytes, 16, SQLITE_TRANSIENT);
-        bind_text(s, 2, pd_member_cccd(m));
-        bind_text(s, 3, pd_member_party_card_no(m));
-        bind_text(s, 4, pd_member_full_name(m));
-        bind_text(s, 5, fold);
-        bind_text(s, 6, bd);
-        sqlite3_bind_int(s, 7, by);
-        sqlite3_bind_int(s, 8, 3);
-        sqlite3_bind_int(s, 9, pd_member_gender(m));
-        bind_text(s, 10, "01");
-        bind_text(s, 11, "00");
-        sqlite3_bind_int(s, 12, pd_member_status(m));
-        sqlite3_bind_blob(s, 13, org.bytes, 16, SQLITE_TRANSIENT);
-        bind_text(s, 14, prov);
-        bind_text(s, 15, "00100");
-        bind_text(s, 16, prov);
-        bind_text(s, 17, prov);
-        bind_text(s, 18, ad);
-        bind_text(s, 19, ad);
-        bind_text(s, 20, od);
-        sqlite3_bind_int(s, 21, 1);
-        sqlite3_bind_int64(s, 22, i + 1);
-        sqlite3_bind_int64(s, 23, (sqlite3_int64)i);
-        bind_text(s, 24, "local");
-        bind_text(s, 25, "partydata");
-        bind_text(s, 26, "import");
-        sqlite3_bind_int(s, 27, 0);
-        sqlite3_bind_blob(s, 28, pb, (int)len, SQLITE_TRANSIENT);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            fprintf(stderr, "bench_store: raw insert: %s\n", sqlite3_errmsg(h));
-            exit(1);
+    raw_cpu = raw_build = raw_build_cpu = 0;
+    for (long base = 0; base < n; base += BATCH) {
+        long nb = n - base < BATCH ? n - base : BATCH;
+        double b0 = now();
+        getrusage(RUSAGE_SELF, &r0);
+        for (long j = 0; j < nb; j++)
+            raw_row_make(&rows[j], base + j);
+        getrusage(RUSAGE_SELF, &r1);
+        raw_build += now() - b0;
+        raw_build_cpu += cpu_of(&r1) - cpu_of(&r0);
+        double t0 = now();
+        getrusage(RUSAGE_SELF, &r0);
+        sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
+        for (long j = 0; j < nb; j++) {
+            const raw_row *w = &rows[j];
+            long i = base + j;
+            sqlite3_bind_blob(s, 1, w->id.bytes, 16, SQLITE_STATIC);
+            bind_text(s, 2, w->cccd);
+            bind_text(s, 3, w->card);
+            bind_text(s, 4, w->name);
+            bind_text(s, 5, w->fold);
+            bind_text(s, 6, w->bd);
+            sqlite3_bind_int(s, 7, w->by);
+            sqlite3_bind_int(s, 8, 3);
+            sqlite3_bind_int(s, 9, w->gender);
+            bind_text(s, 10, "01");
+            bind_text(s, 11, "00");
+            sqlite3_bind_int(s, 12, w->status);
+            sqlite3_bind_blob(s, 13, w->org.bytes, 16, SQLITE_STATIC);
+            bind_text(s, 14, w->prov);
+            bind_text(s, 15, "00100");
+            bind_text(s, 16, w->prov);
+            bind_text(s, 17, w->prov);
+            bind_text(s, 18, w->ad);
+            bind_text(s, 19, w->ad);
+            bind_text(s, 20, w->od);
+            sqlite3_bind_int(s, 21, 1);
+            sqlite3_bind_int64(s, 22, i + 1);
+            sqlite3_bind_int64(s, 23, (sqlite3_int64)i);
+            bind_text(s, 24, "local");
+            bind_text(s, 25, "partydata");
+            bind_text(s, 26, "import");
+            sqlite3_bind_int(s, 27, 0);
+            sqlite3_bind_blob(s, 28, w->pb, (int)w->len, SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE) {
+                fprintf(stderr, "bench_store: raw insert: %s\n", sqlite3_errmsg(h));
+                exit(1);
+            }
+            sqlite3_reset(s);
         }
-        sqlite3_reset(s);
-        pd_free(pb);
-        pd_free(fold);
-        pd_record_free(r);
-        if (i % BATCH == BATCH - 1 || i == n - 1)
-            sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+        sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+        if (base + nb >= n) /* as the import child does before it closes */
+            sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        getrusage(RUSAGE_SELF, &r1);
+        t += now() - t0;
+        raw_cpu += cpu_of(&r1) - cpu_of(&r0);
+        for (long j = 0; j < nb; j++)
+            raw_row_free(&rows[j]);
     }
-    double t = now() - t0;
-    getrusage(RUSAGE_SELF, &r1);
-    raw_cpu = cpu_of(&r1) - cpu_of(&r0);
+    free(rows);
     sqlite3_finalize(s);
-    sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     sqlite3_close(h);
     return t;
 }
@@ -421,9 +479,10 @@ int main(void)
     long long size_raw = db_size(rawdb);
     fprintf(stderr,
             "bench_store: import %ld: %.1f s (%lld members stored), N/4: %.1f s; raw insert "
-            "%.1f s; CPU %.1f s / raw %.1f s; RSS %ld / %ld KiB; DB %lld / raw %lld bytes\n",
-            n, t_ours, stored, t_small, t_raw, cpu_ours, raw_cpu, rss, rss_small, size_ours,
-            size_raw);
+            "%.1f s (+ %.1f s building the rows, not counted); CPU %.1f s / raw %.1f s (+ %.1f "
+            "s); RSS %ld / %ld KiB; DB %lld / raw %lld bytes\n",
+            n, t_ours, stored, t_small, t_raw, raw_build, cpu_ours, raw_cpu, raw_build_cpu, rss,
+            rss_small, size_ours, size_raw);
     if (stored != n)
         fprintf(stderr, "bench_store: WARNING: %lld stored of %ld\n", stored, n);
 
@@ -439,6 +498,12 @@ int main(void)
            "\"ours\":%.0f,\"baseline\":%.0f,\"unit\":\"rec/cpu-s\",\"ratio\":%.2f,"
            "\"goal\":\"<= 1.5x baseline time\",\"pass\":%s}\n",
            n, (double)n / cpu_ours, (double)n / raw_cpu, cratio, cratio <= 1.5 ? "true" : "false");
+    /* the earlier definition of the baseline: building the rows in C counted as raw time */
+    double bratio = t_ours / (t_raw + raw_build);
+    printf("{\"measure\":\"store import %ld members vs raw insert including building the rows "
+           "in C\",\"ours\":%.0f,\"baseline\":%.0f,\"unit\":\"rec/s\",\"ratio\":%.2f,"
+           "\"goal\":\"informational\",\"pass\":true}\n",
+           n, ours_rate, (double)n / (t_raw + raw_build), bratio);
     double pratio = cpu_pb / raw_cpu;
     printf("{\"measure\":\"store import %ld members from protobuf, no normalize/validate "
            "(the store's own cost), CPU time\",\"ours\":%.0f,\"baseline\":%.0f,"

@@ -281,10 +281,10 @@ static char *sql_for(int which, pd_kind k)
     case PD_STMT_MEMBER_EXISTS:
         return pd__strdup("SELECT 1 FROM members WHERE id=?1");
     case PD_STMT_DUP_CCCD:
-        return pd__strdup("SELECT id FROM members WHERE cccd=?1 AND id<>?2 ORDER BY id LIMIT 1");
+        /* min(id), not ORDER BY id LIMIT 1: the same row without a sorter per call */
+        return pd__strdup("SELECT min(id) FROM members WHERE cccd=?1 AND id<>?2");
     case PD_STMT_DUP_CARD:
-        return pd__strdup("SELECT id FROM members WHERE party_card_no=?1 AND id<>?2 "
-                          "ORDER BY id LIMIT 1");
+        return pd__strdup("SELECT min(id) FROM members WHERE party_card_no=?1 AND id<>?2");
     case PD_STMT_DUP_INSERT:
         return pd__strdup("INSERT OR IGNORE INTO duplicate_candidates(a_id, b_id, key, value, "
                           "found_at) VALUES(?1,?2,?3,?4,?5)");
@@ -998,8 +998,8 @@ static int check_dup(pd_store *st, const PdPb__Member *m, const char *value, int
     sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
     sqlite3_bind_blob(s, 2, m->id.data, 16, SQLITE_STATIC);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) != 16)) {
+        sqlite3_reset(s); /* no other member (min() of nothing is NULL) */
         return 0;
     }
     if (rc != SQLITE_ROW)

@@ -98,8 +98,10 @@ static int has_id(const pd_record *r)
 typedef struct item {
     pd_record *r;         /* the record to store, or NULL for a reject */
     char *why, *path;     /* reject reason and field path */
-    unsigned char *raw;   /* original bytes (for rejects) */
+    unsigned char *raw;   /* original bytes (for rejects): rawbuf, or NULL */
     size_t raw_len;
+    unsigned char *rawbuf; /* kept when the chunk is reused (as is `findings`) */
+    size_t raw_cap;
     long index;           /* 1-based record index */
     long long offset;     /* input offset after the record (progress) */
     pd_findings *findings;
@@ -142,22 +144,39 @@ typedef struct import_ctx {
     pd_findings *changes; /* the reader's scratch list */
 } import_ctx;
 
-static void item_free(item *it)
+/* Ready for the next record; keeps the raw buffer and the (cleared) findings list, so
+ * a reused chunk allocates neither again. */
+static void item_reset(item *it)
 {
     if (it->r)
         protobuf_c_message_free_unpacked(PD_MSG(it->r), NULL);
     free(it->why);
     free(it->path);
-    free(it->raw);
+    unsigned char *rawbuf = it->rawbuf;
+    size_t cap = it->raw_cap;
+    pd_findings *f = it->findings;
+    if (f)
+        pd_findings_clear(f);
+    memset(it, 0, sizeof *it);
+    it->rawbuf = rawbuf;
+    it->raw_cap = cap;
+    it->findings = f;
+}
+
+static void item_free(item *it)
+{
+    item_reset(it);
+    free(it->rawbuf);
     pd_findings_free(it->findings);
     memset(it, 0, sizeof *it);
 }
 
-static void chunk_free(chunk *ch, size_t from)
+/* Every item of a chunk, used or not (unused ones may keep buffers). */
+static void chunk_free(chunk *ch)
 {
     if (!ch)
         return;
-    for (size_t i = from; i < ch->n; i++)
+    for (size_t i = 0; i < CHUNK; i++)
         item_free(&ch->it[i]);
     free(ch);
 }
@@ -273,7 +292,7 @@ static int prepare(import_ctx *c, item *it)
         return set_reject(it, "not a record of a known kind", NULL);
     if (!has_id(it->r) && (rc = stable_id(it->r, kind)) < 0)
         return rc;
-    if ((rc = pd_findings_new(&it->findings)) < 0)
+    if (!it->findings && (rc = pd_findings_new(&it->findings)) < 0)
         return rc;
     if (!(c->o->flags & PD_IMPORT_NO_NORMALIZE)) {
         pd_findings_clear(c->changes);
@@ -311,7 +330,7 @@ static int push(import_ctx *c, chunk *ch)
         pthread_cond_wait(&c->not_full, &c->mu);
     if (c->stop) {
         pthread_mutex_unlock(&c->mu);
-        chunk_free(ch, 0);
+        chunk_free(ch);
         return 1;
     }
     c->q[(c->head + c->count) % QUEUE_CAP] = ch;
@@ -344,14 +363,14 @@ static chunk *chunk_get(import_ctx *c)
     chunk *ch = NULL;
     while (used) {
         chunk *next = used->next;
-        for (size_t i = 0; i < used->n; i++)
-            item_free(&used->it[i]);
         if (!ch) {
+            for (size_t i = 0; i < used->n; i++)
+                item_reset(&used->it[i]);
             ch = used;
             ch->n = 0;
             ch->next = NULL;
         } else {
-            free(used);
+            chunk_free(used);
         }
         used = next;
     }
@@ -381,8 +400,18 @@ static void *producer(void *arg)
         it->offset = pd_reader_offset(c->rd);
         size_t len = 0;
         const unsigned char *raw = pd_reader_raw(c->rd, &len);
-        if (raw && (it->raw = malloc(len ? len : 1)) != NULL) {
-            memcpy(it->raw, raw, len);
+        if (raw && (len > it->raw_cap || !it->rawbuf)) {
+            size_t cap = len < 4096 ? 4096 : len;
+            unsigned char *nb = malloc(cap);
+            if (nb) {
+                free(it->rawbuf);
+                it->rawbuf = nb;
+                it->raw_cap = cap;
+            }
+        }
+        if (raw && it->rawbuf && len <= it->raw_cap) {
+            memcpy(it->rawbuf, raw, len);
+            it->raw = it->rawbuf;
             it->raw_len = len;
         }
         if (rc < 0)
@@ -406,7 +435,7 @@ static void *producer(void *arg)
     if (ch && ch->n && !stopped)
         stopped = push(c, ch);
     else
-        chunk_free(ch, 0);
+        chunk_free(ch);
     producer_finish(c, fatal);
     return NULL;
 }
@@ -482,7 +511,7 @@ static int writer_loop(import_ctx *c)
             if (rc == 0 && ++c->batch_n >= batch)
                 rc = batch_commit(c, offset);
             if (rc < 0) {
-                chunk_free(ch, 0);
+                chunk_free(ch);
                 return rc;
             }
         }
@@ -520,11 +549,11 @@ static int import_run(import_ctx *c)
         pthread_join(th, NULL);
         while (c->used) { /* handed back, not yet recycled */
             chunk *next = c->used->next;
-            chunk_free(c->used, 0);
+            chunk_free(c->used);
             c->used = next;
         }
         while (c->count > 0) { /* what the reader left after an error */
-            chunk_free(c->q[c->head], 0);
+            chunk_free(c->q[c->head]);
             c->head = (c->head + 1) % QUEUE_CAP;
             c->count--;
         }
