@@ -285,6 +285,9 @@ static char *sql_for(int which, pd_kind k)
         return pd__strdup("SELECT min(id) FROM members WHERE cccd=?1 AND id<>?2");
     case PD_STMT_DUP_CARD:
         return pd__strdup("SELECT min(id) FROM members WHERE party_card_no=?1 AND id<>?2");
+    case PD_STMT_DUP_BOTH:
+        return pd__strdup("SELECT (SELECT min(id) FROM members WHERE cccd=?1 AND id<>?3), "
+                          "(SELECT min(id) FROM members WHERE party_card_no=?2 AND id<>?3)");
     case PD_STMT_DUP_INSERT:
         return pd__strdup("INSERT OR IGNORE INTO duplicate_candidates(a_id, b_id, key, value, "
                           "found_at) VALUES(?1,?2,?3,?4,?5)");
@@ -862,13 +865,26 @@ int pd_store_rollback(pd_store *st)
 
 /* ---- put ----------------------------------------------------------------------- */
 
+static size_t org_slot(const unsigned char *id)
+{
+    return ((size_t)id[15] + 31u * id[14] + 131u * id[13] + 7u * id[7]) % PD_ORG_CACHE;
+}
+
+/* Forget the cached organizations (0 is never a valid generation). */
+static void org_cache_drop(pd_store *st)
+{
+    if (++st->org_gen == 0)
+        st->org_gen = 1;
+}
+
 static int exists_by(pd_store *st, int which, const ProtobufCBinaryData *id, int *found)
 {
-    int org = which == PD_STMT_ORG_EXISTS;
-    if (org && st->bulk && st->org_cached && id->len == 16 &&
-        memcmp(st->org_cache_id, id->data, 16) == 0) {
-        memcpy(st->ref_prov, st->org_cache_prov, sizeof st->ref_prov);
-        memcpy(st->ref_comm, st->org_cache_comm, sizeof st->ref_comm);
+    int cache = which == PD_STMT_ORG_EXISTS && st->bulk && st->org_gen && id->len == 16;
+    size_t slot = cache ? org_slot(id->data) : 0;
+    if (cache && st->org_cache[slot].gen == st->org_gen &&
+        memcmp(st->org_cache[slot].id, id->data, 16) == 0) {
+        memcpy(st->ref_prov, st->org_cache[slot].prov, sizeof st->ref_prov);
+        memcpy(st->ref_comm, st->org_cache[slot].comm, sizeof st->ref_comm);
         *found = 1;
         return 0;
     }
@@ -884,11 +900,11 @@ static int exists_by(pd_store *st, int which, const ProtobufCBinaryData *id, int
         const unsigned char *p = sqlite3_column_text(s, 0), *c = sqlite3_column_text(s, 1);
         snprintf(st->ref_prov, sizeof st->ref_prov, "%s", p ? (const char *)p : "");
         snprintf(st->ref_comm, sizeof st->ref_comm, "%s", c ? (const char *)c : "");
-        if (st->bulk && id->len == 16) {
-            memcpy(st->org_cache_id, id->data, 16);
-            memcpy(st->org_cache_prov, st->ref_prov, sizeof st->ref_prov);
-            memcpy(st->org_cache_comm, st->ref_comm, sizeof st->ref_comm);
-            st->org_cached = 1;
+        if (cache) {
+            memcpy(st->org_cache[slot].id, id->data, 16);
+            memcpy(st->org_cache[slot].prov, st->ref_prov, sizeof st->ref_prov);
+            memcpy(st->org_cache[slot].comm, st->ref_comm, sizeof st->ref_comm);
+            st->org_cache[slot].gen = st->org_gen;
         }
     }
     sqlite3_reset(s);
@@ -988,25 +1004,60 @@ static int insert_finding(pd_store *st, const ProtobufCBinaryData *id, const pd_
 }
 
 /* Flag a member whose CCCD / card number is stored under another id. */
-static int check_dup(pd_store *st, const PdPb__Member *m, const char *value, int cccd,
-                     int64_t ts, int *dup_found, long long *nfindings)
+/* Another member's id from column i of a duplicate lookup: 1 (copied), or 0 if none
+ * (min() of nothing is NULL). */
+static int dup_column(unsigned char other[16], sqlite3_stmt *s, int i)
 {
-    sqlite3_stmt *s = pd_store__stmt(st, cccd ? PD_STMT_DUP_CCCD : PD_STMT_DUP_CARD,
-                                     PD_KIND_NONE);
+    if (sqlite3_column_bytes(s, i) != 16)
+        return 0;
+    memcpy(other, sqlite3_column_blob(s, i), 16);
+    return 1;
+}
+
+/* Both lookups of a new member in one statement: found_cccd / found_card set. */
+static int dup_lookup_both(pd_store *st, const PdPb__Member *m, const char *cccd,
+                           const char *card, unsigned char oc[16], int *found_cccd,
+                           unsigned char ok[16], int *found_card)
+{
+    sqlite3_stmt *s = pd_store__stmt(st, PD_STMT_DUP_BOTH, PD_KIND_NONE);
     if (!s)
         return pd_error_last()->code;
-    sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 2, m->id.data, 16, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, cccd, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, card, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 3, m->id.data, 16, SQLITE_STATIC);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) != 16)) {
-        sqlite3_reset(s); /* no other member (min() of nothing is NULL) */
-        return 0;
-    }
     if (rc != SQLITE_ROW)
         return pd_store__sqlerr(st, sqlite3_extended_errcode(st->db), "duplicate lookup");
-    unsigned char other[16];
-    memcpy(other, sqlite3_column_blob(s, 0), 16);
+    *found_cccd = dup_column(oc, s, 0);
+    *found_card = dup_column(ok, s, 1);
     sqlite3_reset(s);
+    return 0;
+}
+
+/* other: the member already found by dup_lookup_both(), or NULL to look it up here. */
+static int check_dup(pd_store *st, const PdPb__Member *m, const char *value, int cccd,
+                     const unsigned char *found, int64_t ts, int *dup_found,
+                     long long *nfindings)
+{
+    unsigned char other[16];
+    int rc;
+    if (found) {
+        memcpy(other, found, 16);
+    } else {
+        sqlite3_stmt *s = pd_store__stmt(st, cccd ? PD_STMT_DUP_CCCD : PD_STMT_DUP_CARD,
+                                         PD_KIND_NONE);
+        if (!s)
+            return pd_error_last()->code;
+        sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 2, m->id.data, 16, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return pd_store__sqlerr(st, sqlite3_extended_errcode(st->db), "duplicate lookup");
+        int any = rc == SQLITE_ROW && dup_column(other, s, 0);
+        sqlite3_reset(s);
+        if (!any)
+            return 0;
+    }
     char ob[PD_UUID_STRLEN], path[48];
     pd_uuid ou;
     memcpy(ou.bytes, other, 16);
@@ -1036,7 +1087,7 @@ static int check_dup(pd_store *st, const PdPb__Member *m, const char *value, int
         return rc;
     if (nfindings)
         (*nfindings)++;
-    s = pd_store__stmt(st, PD_STMT_DUP_INSERT, PD_KIND_NONE);
+    sqlite3_stmt *s = pd_store__stmt(st, PD_STMT_DUP_INSERT, PD_KIND_NONE);
     if (!s)
         return pd_error_last()->code;
     sqlite3_bind_blob(s, 1, other, 16, SQLITE_STATIC);
@@ -1136,7 +1187,7 @@ int pd_store__bulk_begin(pd_store *st)
         return pd_store__sqlerr(st, sqlite3_extended_errcode(st->db), "history");
     st->hist_max = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
-    st->org_cached = 0;
+    org_cache_drop(st);
     st->bulk = 1;
     return 0;
 }
@@ -1144,7 +1195,7 @@ int pd_store__bulk_begin(pd_store *st)
 void pd_store__bulk_end(pd_store *st)
 {
     st->bulk = 0;
-    st->org_cached = 0;
+    org_cache_drop(st);
 }
 
 static int next_revision(pd_store *st, const void *id, int64_t *out)
@@ -1247,11 +1298,22 @@ static int after_write(pd_store *st, pd_kind k, const pd_record *r, const Protob
     if (k == PD_KIND_MEMBER) {
         const PdPb__Member *m = (const PdPb__Member *)r;
         const char *cccd = member_cccd(m), *card = nonempty(m->party_card_no);
-        if (cccd && !same_text(cccd, cur->cccd) &&
-            (rc = check_dup(st, m, cccd, 1, ts, dup_found, nfindings)) < 0)
+        int new_cccd = cccd && !same_text(cccd, cur->cccd);
+        int new_card = card && !same_text(card, cur->card);
+        if (new_cccd && new_card) { /* the usual case: one statement for both */
+            unsigned char oc[16], ok[16];
+            int fc = 0, fk = 0;
+            if ((rc = dup_lookup_both(st, m, cccd, card, oc, &fc, ok, &fk)) < 0)
+                return rc;
+            if (fc && (rc = check_dup(st, m, cccd, 1, oc, ts, dup_found, nfindings)) < 0)
+                return rc;
+            if (fk && (rc = check_dup(st, m, card, 0, ok, ts, dup_found, nfindings)) < 0)
+                return rc;
+            return 0;
+        }
+        if (new_cccd && (rc = check_dup(st, m, cccd, 1, NULL, ts, dup_found, nfindings)) < 0)
             return rc;
-        if (card && !same_text(card, cur->card) &&
-            (rc = check_dup(st, m, card, 0, ts, dup_found, nfindings)) < 0)
+        if (new_card && (rc = check_dup(st, m, card, 0, NULL, ts, dup_found, nfindings)) < 0)
             return rc;
     }
     return 0;
@@ -1399,7 +1461,7 @@ int pd_store__put(pd_store_outcome *outcome, pd_store *st, const pd_record *r,
         rc = put_body(outcome, st, k, r, id, pb, pb_len, w, findings, needs_review, dup_found,
                       nfindings);
     if (k == PD_KIND_ORG) /* its admin unit may have changed */
-        st->org_cached = 0;
+        org_cache_drop(st);
     free(pb);
     return tx_leave(st, savepoint, rc);
 }
@@ -1526,7 +1588,7 @@ static int delete_body(pd_store *st, const pd_uuid *id, const pd_store_write *w)
                          : st->author, w ? w->reason : NULL, w ? w->decision_number : NULL,
                          prev, len, &seq);
     free(prev);
-    st->org_cached = 0;
+    org_cache_drop(st);
     /* counted so that import knows when revision numbers must be looked up */
     if (rc == 0)
         rc = pd_store__exec(st, "INSERT INTO meta(key, value) VALUES('deletes', 1) "

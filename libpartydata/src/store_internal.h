@@ -20,6 +20,7 @@ enum {
     PD_STMT_MEMBER_EXISTS,
     PD_STMT_DUP_CCCD,
     PD_STMT_DUP_CARD,
+    PD_STMT_DUP_BOTH, /* both lookups of a new member in one statement */
     PD_STMT_DUP_INSERT,
     PD_STMT_FINDING_INSERT,
     PD_STMT_FINDINGS_CLEAR,
@@ -31,6 +32,7 @@ enum {
     PD_STMT_COUNT
 };
 #define PD_STORE_KINDS 6 /* indexed by pd_kind, 0 unused */
+#define PD_ORG_CACHE 512 /* organizations remembered by an import batch */
 
 struct pd_store {
     sqlite3 *db;
@@ -49,14 +51,17 @@ struct pd_store {
     /* set by import inside each batch transaction (nobody else writes meanwhile):
      *  - hist_max: the last history seq, so a new row's store_rev is known before its
      *    history row is written (new records are inserted first, no lookup);
-     *  - the organization last found by a reference check, so members of the same
-     *    organization do not look it up again (forgotten when an organization is
-     *    written or deleted, and at the end of the batch). */
+     *  - organizations found by reference checks (a small direct-mapped cache), so
+     *    members of the same organization do not look it up again (forgotten when an
+     *    organization is written or deleted, and at the end of the batch). */
     int bulk;
     int64_t hist_max;
-    int org_cached;
-    unsigned char org_cache_id[16];
-    char org_cache_prov[16], org_cache_comm[16];
+    unsigned org_gen; /* entries of another generation are stale; 0 = cache off */
+    struct {
+        unsigned gen;
+        unsigned char id[16];
+        char prov[16], comm[16];
+    } org_cache[PD_ORG_CACHE];
     sqlite3_stmt *stmt[PD_STMT_COUNT][PD_STORE_KINDS];
 };
 
