@@ -86,8 +86,9 @@ static int has_id(const pd_record *r)
 
 /* ---- import: a pipeline of two threads ------------------------------------------
  *
- * The reader thread decodes, gives ids, normalizes and validates (the CPU-heavy part);
- * the calling thread writes to SQLite in batches. They meet in a bounded queue (memory
+ * The reader thread reads and decodes (the heaviest part: JSON decoding); the calling
+ * thread gives ids, normalizes, validates (prepare()) and writes to SQLite in batches,
+ * which balances the two threads' work. They meet in a bounded queue (memory
  * stays bounded); order is kept, so counts, rejects and batches are as if sequential.
  * The last error is per thread: the reader copies what it needs into the item.
  */
@@ -283,7 +284,8 @@ static int set_reject(item *it, const char *why, const char *path)
     return it->why ? 0 : PD_ENOMEM;
 }
 
-/* Decode-side work on one good record: id, normalize, validate, strict. */
+/* Work on one good record before it is written (in the writer thread): id, normalize,
+ * validate, strict. */
 static int prepare(import_ctx *c, item *it)
 {
     pd_kind kind = pd_store__kind(it->r);
@@ -416,8 +418,6 @@ static void *producer(void *arg)
         }
         if (rc < 0)
             rc = set_reject(it, pd_error_last()->message, pd_error_last()->field_path);
-        else
-            rc = prepare(c, it);
         if (rc < 0 || (raw && !it->raw)) {
             fatal = rc < 0 ? rc : pd_error__oom();
             ch->n--;
@@ -506,7 +506,10 @@ static int writer_loop(import_ctx *c)
             int rc = batch_begin(c);
             if (rc == 0) {
                 c->n.read++;
-                rc = store_item(c, it);
+                if (!it->why)
+                    rc = prepare(c, it);
+                if (rc == 0)
+                    rc = store_item(c, it);
             }
             if (rc == 0 && ++c->batch_n >= batch)
                 rc = batch_commit(c, offset);
