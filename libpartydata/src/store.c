@@ -1189,6 +1189,7 @@ int pd_store__bulk_begin(pd_store *st)
     sqlite3_reset(s);
     org_cache_drop(st);
     st->bulk = 1;
+    st->bulk_stored = 0;
     return 0;
 }
 
@@ -1371,7 +1372,9 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
 {
     current_row cur;
     int rc;
-    if (st->bulk && st->no_deletes) {
+    /* after a record that was already stored (a re-import), look first: the next one
+     * is probably stored too */
+    if (st->bulk && st->no_deletes && !st->bulk_stored) {
         int done = 0;
         rc = put_new(&done, outcome, st, k, r, id, pb, pb_len, w, findings, needs_review,
                      dup_found, nfindings);
@@ -1381,6 +1384,7 @@ static int put_body(pd_store_outcome *outcome, pd_store *st, pd_kind k, const pd
     rc = read_current(&cur, st, k, id->data);
     if (rc < 0)
         goto out;
+    st->bulk_stored = cur.exists;
     if (cur.exists && cur.pb_len == pb_len && memcmp(cur.pb, pb, pb_len) == 0) {
         *outcome = PD_STORE_UNCHANGED;
         if (needs_review >= 0 && needs_review != cur.needs_review) {

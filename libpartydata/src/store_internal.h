@@ -55,6 +55,7 @@ struct pd_store {
      *    members of the same organization do not look it up again (forgotten when an
      *    organization is written or deleted, and at the end of the batch). */
     int bulk;
+    int bulk_stored; /* the last record of the batch was already stored */
     int64_t hist_max;
     unsigned org_gen; /* entries of another generation are stale; 0 = cache off */
     struct {
