@@ -1,6 +1,7 @@
 #!/bin/sh
-# Every public C function (each PD_EXTERN declaration) has an entry in docs/api/ and
-# is reachable from Python: bound under its own name, or called by a wrapper of the
+# Every public C function (each PD_EXTERN declaration) has an entry in docs/api/, is
+# called by a C test (tests/*.c, or an example run by make check), and is reachable
+# from Python: bound under its own name, or called by a wrapper of the
 # SWIG interface. The few that cannot mean anything in Python are listed here, with
 # the reason, and nowhere else.
 set -e
@@ -22,6 +23,9 @@ while read -r f; do
     if ! grep -qE "(^|[^a-z_0-9])$f([^a-z_0-9]|\$)" "$top_srcdir"/docs/api/*.md; then
         echo "not documented in docs/api/: $f"; fail=1
     fi
+    if ! grep -qE "(^|[^a-z_0-9])$f([^a-z_0-9]|\$)" "$top_srcdir"/tests/*.c "$top_srcdir"/examples/*.c; then
+        echo "no C test calls: $f"; fail=1
+    fi
     if echo "$not_in_python" | grep -q "^$f "; then
         continue
     fi
@@ -30,5 +34,5 @@ while read -r f; do
         echo "not reachable from Python: $f"; fail=1
     fi
 done < "$tmp/declared"
-[ "$fail" -eq 0 ] && echo "api coverage: $n public functions documented and bound"
+[ "$fail" -eq 0 ] && echo "api coverage: $n public functions documented, tested from C and bound"
 exit $fail

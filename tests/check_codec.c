@@ -515,6 +515,47 @@ START_TEST(test_codec_reader_csv_bad_rows)
 }
 END_TEST
 
+START_TEST(test_codec_reader_open_file_offsets)
+{
+    pd_record *r = sample_member();
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pd_record_to_pb(&buf, &len, r), 0);
+    FILE *fp = tmpfile();
+    ck_assert_ptr_nonnull(fp);
+    long long prefix = 0; /* bytes of the varint length */
+    for (int i = 0; i < 2; i++) {
+        prefix = 0;
+        for (size_t v = len; ; v >>= 7) {
+            fputc((int)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)), fp);
+            prefix++;
+            if (v < 0x80)
+                break;
+        }
+        fwrite(buf, 1, len, fp);
+    }
+    rewind(fp);
+    pd_reader *rd = NULL;
+    pd_reader_options o = PD_READER_OPTIONS_INIT;
+    o.name = "stream";
+    ck_assert_int_eq(pd_reader_open_file(&rd, fp, &o), 0);
+    pd_record *back = NULL;
+    ck_assert_int_eq(pd_reader_next(&back, rd), 0);
+    ck_assert_int_eq(pd_reader_offset(rd), 0);
+    ck_assert(pd_record_equal(r, back));
+    pd_record_free(back);
+    ck_assert_int_eq(pd_reader_next(&back, rd), 0);
+    ck_assert_int_eq(pd_reader_offset(rd), (long long)len + prefix); /* second record */
+    ck_assert_int_eq(pd_reader_record_index(rd), 2);
+    pd_record_free(back);
+    ck_assert_int_eq(pd_reader_next(&back, rd), PD_ITEROVER);
+    pd_reader_free(rd);
+    fclose(fp); /* the reader does not close a stream it was given */
+    pd_free(buf);
+    pd_record_free(r);
+}
+END_TEST
+
 START_TEST(test_codec_writer_errors)
 {
     pd_writer_options o = PD_WRITER_OPTIONS_INIT;
@@ -619,6 +660,7 @@ int main(void)
     tcase_add_test(tc, test_codec_reader_jsonl_huge_line);
     tcase_add_test(tc, test_codec_reader_csv_bad_rows);
     tcase_add_test(tc, test_codec_writer_errors);
+    tcase_add_test(tc, test_codec_reader_open_file_offsets);
     tcase_add_test(tc, test_codec_options_and_formats);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "partydata/partydata.h"
 
@@ -392,6 +394,41 @@ START_TEST(test_match_incremental_reference)
 }
 END_TEST
 
+START_TEST(test_match_add_store_members)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/check_match_store.%ld.db", (long)getpid());
+    unlink(path);
+    pd_store *st = NULL;
+    pd_store_options so = PD_STORE_OPTIONS_INIT;
+    so.flags = PD_STORE_CREATE;
+    ck_assert_int_eq(pd_store_open(&st, path, &so), 0);
+    pd_member *a = mk("Đặng Thị Thu", 1970, 2, 3, "001170000123", NULL, 2, "01", NULL);
+    pd_member *b = mk("Dang Thi Thu", 1970, 2, 3, "001170000123", NULL, 2, "01", NULL);
+    pd_member *c = mk("Vũ Văn Hải", 1955, 0, 0, NULL, NULL, 1, "04", NULL);
+    ck_assert_int_eq(pd_store_put(NULL, st, pd_member_record(a), NULL), 0);
+    ck_assert_int_eq(pd_store_put(NULL, st, pd_member_record(b), NULL), 0);
+    ck_assert_int_eq(pd_store_put(NULL, st, pd_member_record(c), NULL), 0);
+
+    pd_matcher *mt = NULL;
+    pd_match_options o = PD_MATCH_OPTIONS_INIT;
+    o.flags = PD_MATCH_NO_EM;
+    ck_assert_int_eq(pd_matcher_new(&mt, &o), 0);
+    ck_assert_int_eq(pd_matcher_add_store(mt, st, 0), 0);
+    ck_assert_uint_eq(pd_matcher_count(mt), 3);
+    ck_assert_int_eq(pd_matcher_run(mt), 0);
+    pd_match_stats ms;
+    pd_matcher_stats(&ms, mt);
+    ck_assert_uint_eq(ms.clusters, 1); /* the two spellings of Đặng Thị Thu */
+    pd_matcher_free(mt);
+    pd_member_free(a);
+    pd_member_free(b);
+    pd_member_free(c);
+    pd_store_close(st);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_match_transitivity_split)
 {
     /* a chain A~B (same everything but ids), B~C, with A and C clearly different
@@ -484,6 +521,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_match_not_run_errors);
     tcase_add_test(t, test_match_set_mu);
     tcase_add_test(t, test_match_incremental_reference);
+    tcase_add_test(t, test_match_add_store_members);
     tcase_add_test(t, test_match_transitivity_split);
     tcase_add_test(t, test_match_em_estimates);
     suite_add_tcase(s, t);

@@ -259,6 +259,10 @@ START_TEST(test_refdata_as_of)
     ck_assert_str_eq(t, "phuong");
     ck_assert_str_eq(c->type, "xa"); /* the table keeps the 1 July 2025 state */
     ck_assert_ptr_null(pd_refdata_commune_type_as_of(c, &before));
+    /* the province's own type that day (p is Đồng Nai from the look-ups above) */
+    ck_assert_str_eq(pd_refdata_province_type_as_of(p, &y2026), "thanh_pho");
+    ck_assert_str_eq(pd_refdata_province_type_as_of(p, &after), "tinh");
+    ck_assert_ptr_null(pd_refdata_province_type_as_of(p, &before));
     ck_assert_int_eq(pd_refdata_province_as_of(&p, &t, "75", NULL), PD_EINVALID);
 }
 END_TEST
