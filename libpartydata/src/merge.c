@@ -1398,6 +1398,81 @@ static int in_subtree(int *out, pd_store *st, const pd_uuid *node, const pd_uuid
 }
 
 /* the consolidation itself, inside the caller's transaction */
+/* Close an open period record (a stand-alone membership or residence link) on the
+ * date and open its copy in `to` from the same date, so there is no gap. The copy
+ * gets a new id and no provenance; `drop` (NULL-terminated, may be NULL) names fields
+ * it must not inherit; a message with a `reason` field gets `reason` on both. Works
+ * through the descriptors, so both kinds share it. */
+static int move_period(pd_store *st, ProtobufCMessage *old, const pd_uuid *to,
+                       const pd_org_merge_options *o, const char *reason,
+                       const char *const *drop)
+{
+    const ProtobufCMessageDescriptor *d = old->descriptor;
+    const ProtobufCFieldDescriptor *f_to = fd_by_name(d, "to"), *f_from = fd_by_name(d, "from"),
+                                   *f_id = fd_by_name(d, "id"), *f_org = fd_by_name(d, "org_id"),
+                                   *f_reason = fd_by_name(d, "reason");
+    ProtobufCMessage *nw = msg_dup(old); /* before `to` is set: the copy stays open */
+    PdPb__Date **old_to = FPTR(old, f_to);
+    if (!nw || !(*old_to = date_new(&o->date))) {
+        if (nw)
+            protobuf_c_message_free_unpacked(nw, NULL);
+        return pd_error__oom();
+    }
+    int rc = 0;
+    if (f_reason) {
+        char **ro = FPTR(old, f_reason), **rn = FPTR(nw, f_reason);
+        free(*ro);
+        free(*rn);
+        *ro = pd__strdup(reason);
+        *rn = pd__strdup(reason);
+        if (!*ro || !*rn)
+            rc = PD_ENOMEM;
+    }
+    pd_uuid nid;
+    pd_uuid_new(&nid);
+    field_clear(nw, fd_by_name(d, "provenance"));
+    for (size_t i = 0; drop && drop[i]; i++)
+        field_clear(nw, fd_by_name(d, drop[i]));
+    if (rc == 0)
+        rc = set_bytes(FPTR(nw, f_id), QPTR(nw, f_id), &nid);
+    if (rc == 0)
+        rc = set_bytes(FPTR(nw, f_org), QPTR(nw, f_org), to);
+    if (rc == 0) {
+        PdPb__Date **nf = FPTR(nw, f_from);
+        if (*nf)
+            protobuf_c_message_free_unpacked(PD_MSG(*nf), NULL);
+        if (!(*nf = date_new(&o->date)))
+            rc = PD_ENOMEM;
+    }
+    if (rc == 0 && !o->dry_run)
+        rc = put(st, old, reason, o->decision_number, o->author);
+    if (rc == 0 && !o->dry_run)
+        rc = put(st, nw, reason, o->decision_number, o->author);
+    protobuf_c_message_free_unpacked(nw, NULL);
+    return rc;
+}
+
+/* move_period() for every record of `kind` that `sql` (one parameter: from) lists. */
+static int move_open_periods(size_t *moved, pd_store *st, const char *sql,
+                             const pd_uuid *from, const pd_uuid *to, pd_kind kind,
+                             const pd_org_merge_options *o, const char *reason,
+                             const char *const *drop)
+{
+    pd_uuid *ids = NULL;
+    size_t n = 0;
+    int rc = sql_ids(&ids, &n, st, sql, from);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        pd_record *r = NULL;
+        if ((rc = pd_store_get(&r, st, &ids[i])) < 0)
+            break;
+        if (pd_record_kind(r) == kind && (rc = move_period(st, PD_MSG(r), to, o, reason, drop)) == 0)
+            (*moved)++;
+        pd_record_free(r);
+    }
+    free(ids);
+    return rc;
+}
+
 static int org_merge_in_tx(pd_org_merge_counts *c, pd_store *st, const pd_uuid *from,
                            const pd_uuid *to, const pd_org_merge_options *o)
 {
@@ -1439,108 +1514,25 @@ static int org_merge_in_tx(pd_org_merge_counts *c, pd_store *st, const pd_uuid *
     }
     const char *dec = o->decision_number, *au = o->author;
     pd_org_merge_counts k = {0};
-    /* 1. stand-alone open memberships in from */
-    if ((rc = sql_ids(&ids, &n, st,
-                      "SELECT id FROM memberships WHERE org_id = ?1 AND to_date IS NULL ORDER BY id",
-                      from)) < 0)
+    /* 1. stand-alone open memberships in from; 1b. open residence links (đảng viên
+     * 213) to from: each closed on the date and re-opened in to */
+    static const char *const membership_drop[] = {"transfer_in_event_id",
+                                                  "transfer_out_event_id", NULL};
+    size_t moved = 0;
+    if ((rc = move_open_periods(&moved, st,
+                                "SELECT id FROM memberships WHERE org_id = ?1 AND "
+                                "to_date IS NULL ORDER BY id",
+                                from, to, PD_KIND_MEMBERSHIP, o, reason, membership_drop)) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        pd_record *r = NULL;
-        if ((rc = pd_store_get(&r, st, &ids[i])) < 0)
-            goto out;
-        PdPb__Membership *ms = (PdPb__Membership *)pd_record_membership(r);
-        if (!ms) {
-            pd_record_free(r);
-            continue;
-        }
-        PdPb__Membership *nm = (PdPb__Membership *)msg_dup(PD_MSG(ms));
-        if (!nm || !(ms->to = date_new(&o->date))) {
-            if (nm)
-                protobuf_c_message_free_unpacked(PD_MSG(nm), NULL);
-            pd_record_free(r);
-            rc = pd_error__oom();
-            goto out;
-        }
-        free(ms->reason);
-        ms->reason = pd__strdup(reason);
-        /* the new membership: same member and kind, in `to`, from the date */
-        pd_uuid nid;
-        pd_uuid_new(&nid);
-        field_clear(PD_MSG(nm), fd_by_name(nm->base.descriptor, "provenance"));
-        field_clear(PD_MSG(nm), fd_by_name(nm->base.descriptor, "transfer_in_event_id"));
-        field_clear(PD_MSG(nm), fd_by_name(nm->base.descriptor, "transfer_out_event_id"));
-        rc = set_bytes(&nm->id, &nm->has_id, &nid);
-        if (rc == 0)
-            rc = set_bytes(&nm->org_id, &nm->has_org_id, to);
-        if (rc == 0) {
-            if (nm->from)
-                protobuf_c_message_free_unpacked(PD_MSG(nm->from), NULL);
-            if (!(nm->from = date_new(&o->date)))
-                rc = PD_ENOMEM;
-            free(nm->reason);
-            if (rc == 0 && !(nm->reason = pd__strdup(reason)))
-                rc = PD_ENOMEM;
-        }
-        if (rc == 0 && !o->dry_run)
-            rc = put(st, ms, reason, dec, au);
-        if (rc == 0 && !o->dry_run)
-            rc = put(st, nm, reason, dec, au);
-        protobuf_c_message_free_unpacked(PD_MSG(nm), NULL);
-        pd_record_free(r);
-        if (rc < 0)
-            goto out;
-        k.memberships_closed++;
-        k.memberships_opened++;
-    }
-    free(ids);
-    ids = NULL;
-    /* 1b. open residence links (đảng viên 213) to from: closed and re-opened in to */
-    if ((rc = sql_ids(&ids, &n, st,
-                      "SELECT id FROM residence_links WHERE org_id = ?1 AND to_date IS NULL "
-                      "ORDER BY id",
-                      from)) < 0)
+    k.memberships_closed += moved;
+    k.memberships_opened += moved;
+    moved = 0;
+    if ((rc = move_open_periods(&moved, st,
+                                "SELECT id FROM residence_links WHERE org_id = ?1 AND "
+                                "to_date IS NULL ORDER BY id",
+                                from, to, PD_KIND_RESIDENCE_LINK, o, reason, NULL)) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        pd_record *r = NULL;
-        if ((rc = pd_store_get(&r, st, &ids[i])) < 0)
-            goto out;
-        PdPb__ResidenceLink *rl = (PdPb__ResidenceLink *)pd_record_residence_link(r);
-        if (!rl) {
-            pd_record_free(r);
-            continue;
-        }
-        PdPb__ResidenceLink *nl = (PdPb__ResidenceLink *)msg_dup(PD_MSG(rl));
-        if (!nl || !(rl->to = date_new(&o->date))) {
-            if (nl)
-                protobuf_c_message_free_unpacked(PD_MSG(nl), NULL);
-            pd_record_free(r);
-            rc = pd_error__oom();
-            goto out;
-        }
-        pd_uuid nid;
-        pd_uuid_new(&nid);
-        field_clear(PD_MSG(nl), fd_by_name(nl->base.descriptor, "provenance"));
-        rc = set_bytes(&nl->id, &nl->has_id, &nid);
-        if (rc == 0)
-            rc = set_bytes(&nl->org_id, &nl->has_org_id, to);
-        if (rc == 0) {
-            if (nl->from)
-                protobuf_c_message_free_unpacked(PD_MSG(nl->from), NULL);
-            if (!(nl->from = date_new(&o->date)))
-                rc = PD_ENOMEM;
-        }
-        if (rc == 0 && !o->dry_run)
-            rc = put(st, rl, reason, dec, au);
-        if (rc == 0 && !o->dry_run)
-            rc = put(st, nl, reason, dec, au);
-        protobuf_c_message_free_unpacked(PD_MSG(nl), NULL);
-        pd_record_free(r);
-        if (rc < 0)
-            goto out;
-        k.residence_links_moved++;
-    }
-    free(ids);
-    ids = NULL;
+    k.residence_links_moved += moved;
     /* 2. members whose current organization is from (embedded memberships) */
     if ((rc = sql_ids(&ids, &n, st,
                       "SELECT id FROM members WHERE current_org_id = ?1 ORDER BY id", from)) < 0)
