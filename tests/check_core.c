@@ -113,7 +113,7 @@ START_TEST(test_findings_add_get_json)
                     .message_en = "CCCD is not 12 digits", .message_vi = "CCCD không đủ 12 chữ số",
                     .old_value = "12 3", .new_value = "123", .record = 7};
     ck_assert_int_eq(pd_findings_add(l, &f), 0);
-    strcpy(rule, "XXXX"); /* the list owns a copy */
+    strcpy(rule, "PD-R999"); /* the list owns a copy */
     f.rule = "PD-R043";
     f.severity = PD_SEVERITY_WARNING;
     f.old_value = f.new_value = NULL;
